@@ -1,0 +1,44 @@
+package media.edge.config;
+
+import java.util.Objects;
+
+/**
+ * The whole, validated configuration of one server. Built once at start-up by {@link ConfigLoader}
+ * and then only read; nothing below this package reads system properties or the environment.
+ */
+public record EdgeConfig(
+    ServerConfig server, LibraryConfig library, CacheConfig cache, HttpConfig http, LogConfig log) {
+
+  public EdgeConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(library, "library");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(log, "log");
+  }
+
+  /** Returns a copy with another library root (tests and the demo use this). */
+  public EdgeConfig withLibrary(LibraryConfig library) {
+    return new EdgeConfig(server, library, cache, http, log);
+  }
+
+  /** Returns a copy with other server settings. */
+  public EdgeConfig withServer(ServerConfig server) {
+    return new EdgeConfig(server, library, cache, http, log);
+  }
+
+  /** Returns a copy with other cache settings. */
+  public EdgeConfig withCache(CacheConfig cache) {
+    return new EdgeConfig(server, library, cache, http, log);
+  }
+
+  /** Returns a copy with other HTTP settings. */
+  public EdgeConfig withHttp(HttpConfig http) {
+    return new EdgeConfig(server, library, cache, http, log);
+  }
+
+  /** Returns a copy with other log settings. */
+  public EdgeConfig withLog(LogConfig log) {
+    return new EdgeConfig(server, library, cache, http, log);
+  }
+}

@@ -1,0 +1,10 @@
+package media.edge.config;
+
+import java.nio.file.Path;
+
+/**
+ * Where origin-mode files come from.
+ *
+ * @param root folder whose files are served; URL path = path relative to it ({@code library.root})
+ */
+public record LibraryConfig(Path root) {}

@@ -1,0 +1,52 @@
+package media.edge.config;
+
+import java.time.Duration;
+
+/**
+ * Listening sockets, connection limits and lifecycle.
+ *
+ * @param bind address both ports bind to ({@code server.bind})
+ * @param port data port; 0 picks a free one ({@code server.port})
+ * @param adminPort metrics and health port; 0 picks a free one ({@code server.admin-port})
+ * @param idleTimeout a connection with no traffic for this long is closed ({@code server.idle-timeout})
+ * @param drainTimeout on SIGTERM, how long in-flight responses may take before exit ({@code server.drain-timeout})
+ * @param maxUriBytes longest request line accepted; longer gets 414 ({@code server.max-uri-bytes})
+ * @param maxHeaderBytes largest header block accepted; larger gets 431 ({@code server.max-header-bytes})
+ * @param ioThreads event-loop threads; 0 means one per core ({@code server.io-threads})
+ * @param fileThreads threads that read files from disk off the event loop ({@code server.file-threads})
+ */
+public record ServerConfig(
+    String bind,
+    int port,
+    int adminPort,
+    Duration idleTimeout,
+    Duration drainTimeout,
+    int maxUriBytes,
+    int maxHeaderBytes,
+    int ioThreads,
+    int fileThreads) {
+
+  /** Returns a copy listening on other ports (0 = ephemeral). */
+  public ServerConfig withPorts(int port, int adminPort) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+  }
+
+  /** Returns a copy bound to another address. */
+  public ServerConfig withBind(String bind) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+  }
+
+  /** Returns a copy with another idle timeout. */
+  public ServerConfig withIdleTimeout(Duration idleTimeout) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+  }
+
+  /** Returns a copy with another drain deadline. */
+  public ServerConfig withDrainTimeout(Duration drainTimeout) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+  }
+}

@@ -1,0 +1,151 @@
+package media.edge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Guards the wiring of the key table: every key, from every source, lands in its own record component
+ * and in no other. A swapped pair (say {@code segment} and {@code init}) fails here.
+ */
+class ConfigKeyTableTest {
+
+  private record Sample(String text, Object expected, Function<EdgeConfig, Object> read) {}
+
+  /** A non-default value per key; {@code LIBRARY} stands for a second temporary folder. */
+  private static final String LIBRARY = "<other library>";
+
+  private static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
+
+  static {
+    sample("server.bind", "127.0.0.1", "127.0.0.1", c -> c.server().bind());
+    sample("server.port", "9090", 9090, c -> c.server().port());
+    sample("server.admin-port", "9091", 9091, c -> c.server().adminPort());
+    sample("server.idle-timeout", "90s", Duration.ofSeconds(90), c -> c.server().idleTimeout());
+    sample("server.drain-timeout", "1m", Duration.ofMinutes(1), c -> c.server().drainTimeout());
+    sample("server.max-uri-bytes", "4KiB", 4096, c -> c.server().maxUriBytes());
+    sample("server.max-header-bytes", "32KiB", 32768, c -> c.server().maxHeaderBytes());
+    sample("server.io-threads", "2", 2, c -> c.server().ioThreads());
+    sample("server.file-threads", "8", 8, c -> c.server().fileThreads());
+    sample("library.root", LIBRARY, null, c -> c.library().root());
+    sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
+    sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());
+    sample("cache.memory-revalidate", "500ms", Duration.ofMillis(500), c -> c.cache().memoryRevalidate());
+    sample("http.gzip-playlists", "false", false, c -> c.http().gzipPlaylists());
+    sample("http.cache-control.segment", "max-age=1", "max-age=1", c -> c.http().cacheControl().segment());
+    sample("http.cache-control.init", "max-age=2", "max-age=2", c -> c.http().cacheControl().init());
+    sample("http.cache-control.vod-playlist", "max-age=3", "max-age=3",
+        c -> c.http().cacheControl().vodPlaylist());
+    sample("http.cache-control.master-playlist", "max-age=4", "max-age=4",
+        c -> c.http().cacheControl().masterPlaylist());
+    sample("http.cache-control.live-playlist-target-fraction", "0.25", 0.25,
+        c -> c.http().cacheControl().livePlaylistTargetFraction());
+    sample("http.cache-control.key", "max-age=5", "max-age=5", c -> c.http().cacheControl().key());
+    sample("http.cache-control.subtitle", "max-age=6", "max-age=6", c -> c.http().cacheControl().subtitle());
+    sample("http.cache-control.other", "max-age=7", "max-age=7", c -> c.http().cacheControl().other());
+    sample("http.cache-control.error", "max-age=8", "max-age=8", c -> c.http().cacheControl().error());
+    sample("http.cors.allowed-origins", "https://a.example.com,https://b.example.com",
+        List.of("https://a.example.com", "https://b.example.com"), c -> c.http().cors().allowedOrigins());
+    sample("http.cors.max-age", "2h", Duration.ofHours(2), c -> c.http().cors().maxAge());
+    sample("log.access", "false", false, c -> c.log().access());
+  }
+
+  @TempDir Path dir;
+  private Path library;
+  private Path otherLibrary;
+  private EdgeConfig base;
+
+  @BeforeEach
+  void createLibraries() throws IOException {
+    library = Files.createDirectory(dir.resolve("library"));
+    otherLibrary = Files.createDirectory(dir.resolve("other"));
+    base = ConfigLoader.defaults().withLibrary(new LibraryConfig(library));
+  }
+
+  @Test
+  void samples_coverEveryKeyOfTheLoader() {
+    assertThat(SAMPLES.keySet()).containsExactlyElementsOf(ConfigLoader.keys());
+  }
+
+  @Test
+  void envName_upperCasesAndTurnsDotsAndDashesIntoUnderscores() {
+    assertThat(ConfigLoader.envName("server.port")).isEqualTo("EDGE_SERVER_PORT");
+    assertThat(ConfigLoader.envName("cache.memory-bytes")).isEqualTo("EDGE_CACHE_MEMORY_BYTES");
+    assertThat(ConfigLoader.envName("http.cors.allowed-origins")).isEqualTo("EDGE_HTTP_CORS_ALLOWED_ORIGINS");
+    assertThat(ConfigLoader.envName("library.root")).isEqualTo("EDGE_LIBRARY_ROOT");
+  }
+
+  @ParameterizedTest
+  @MethodSource("keys")
+  void load_keyFromFlag_setsOnlyItsComponent(String key) throws Exception {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("library.root", library.toString());
+    flags.put(key, text(key));
+
+    assertOnlyChanged(key, ConfigLoader.load(null, Map.of(), flags));
+  }
+
+  @ParameterizedTest
+  @MethodSource("keys")
+  void load_keyFromEnvironment_setsOnlyItsComponent(String key) throws Exception {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("EDGE_LIBRARY_ROOT", library.toString());
+    env.put(ConfigLoader.envName(key), text(key));
+
+    assertOnlyChanged(key, ConfigLoader.load(null, env, Map.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("keys")
+  void load_keyFromYaml_setsOnlyItsComponent(String key) throws Exception {
+    // Nest the dotted key ("http.cors.max-age" -> http: / cors: / max-age:) and single-quote the text.
+    String[] parts = key.split("\\.");
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      yaml.append("  ".repeat(i)).append(parts[i]).append(':');
+      yaml.append(i < parts.length - 1 ? "\n" : " '" + text(key) + "'\n");
+    }
+    Path file = Files.writeString(dir.resolve("edge.yaml"), yaml);
+    Map<String, String> flags = key.equals("library.root") ? Map.of() : Map.of("library.root", library.toString());
+
+    assertOnlyChanged(key, ConfigLoader.load(file, Map.of(), flags));
+  }
+
+  static Stream<String> keys() {
+    return SAMPLES.keySet().stream();
+  }
+
+  private String text(String key) {
+    String text = SAMPLES.get(key).text();
+    return text.equals(LIBRARY) ? otherLibrary.toString() : text;
+  }
+
+  private void assertOnlyChanged(String key, EdgeConfig loaded) {
+    SAMPLES.forEach((name, sample) -> {
+      Object actual = sample.read().apply(loaded);
+      if (name.equals(key)) {
+        Object expected = sample.text().equals(LIBRARY) ? otherLibrary : sample.expected();
+        assertThat(actual).as(name).isEqualTo(expected).isNotEqualTo(sample.read().apply(base));
+      } else {
+        assertThat(actual).as(name).isEqualTo(sample.read().apply(base));
+      }
+    });
+  }
+
+  private static void sample(String key, String text, Object expected, Function<EdgeConfig, Object> read) {
+    SAMPLES.put(key, new Sample(text, expected, read));
+  }
+}
