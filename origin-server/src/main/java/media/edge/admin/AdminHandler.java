@@ -1,0 +1,103 @@
+package media.edge.admin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import media.edge.metrics.EdgeMetrics;
+
+/**
+ * Answers {@code /metrics}, {@code /healthz} and {@code /readyz}. Scrapes are rare and small, so
+ * this handler builds each answer in full; it never touches the data path. Sharable: stateless.
+ */
+@Sharable
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final EdgeMetrics metrics;
+  private final Readiness readiness;
+
+  public AdminHandler(EdgeMetrics metrics, Readiness readiness) {
+    this.metrics = metrics;
+    this.readiness = readiness;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (request.decoderResult().isFailure()) {
+      write(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+      return;
+    }
+    boolean head = HttpMethod.HEAD.equals(request.method());
+    if (!head && !HttpMethod.GET.equals(request.method())) {
+      FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      write(ctx, request, response, true);
+      return;
+    }
+    String uri = request.uri();
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    FullHttpResponse response;
+    switch (path) {
+      case "/metrics": {
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        response = body(HttpResponseStatus.OK, EdgeMetrics.scrapeContentType(accept), metrics.scrape(accept));
+        break;
+      }
+      case "/healthz":
+        response = text(HttpResponseStatus.OK, "ok\n");
+        break;
+      case "/readyz":
+        response =
+            readiness.isReady()
+                ? text(HttpResponseStatus.OK, "ready\n")
+                : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+        break;
+      default:
+        response = text(HttpResponseStatus.NOT_FOUND, "not found\n");
+    }
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    if (head) {
+      response.content().clear();
+    }
+    write(ctx, request, response, true);
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String text) {
+    return body(status, "text/plain; charset=utf-8", text);
+  }
+
+  private static FullHttpResponse body(HttpResponseStatus status, String type, String text) {
+    ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    return response;
+  }
+
+  private static void write(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
+    boolean keep = keepAlive && HttpUtil.isKeepAlive(request);
+    if (!keep) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

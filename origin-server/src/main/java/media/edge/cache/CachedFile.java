@@ -1,0 +1,101 @@
+package media.edge.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.IllegalReferenceCountException;
+import media.edge.hls.CachePolicy.Freshness;
+import media.edge.hls.ContentKind;
+import media.edge.library.FileMeta;
+
+/**
+ * A file body held by the memory tier, with what is needed to answer without touching the disk.
+ *
+ * <p>Why its own reference count: the cache owns one reference and its removal listener drops it;
+ * each response takes a {@link #retainedBody() retained duplicate} of the body. Retaining the
+ * {@code ByteBuf} directly could race with eviction and, with pooled buffers, resurrect a buffer
+ * already recycled for someone else; this object is never recycled, so a failed {@link #tryRetain}
+ * safely means "evicted, read it again".
+ *
+ * <p>Thread-safe: all fields are final except the validation time, which is volatile.
+ */
+public final class CachedFile extends AbstractReferenceCounted {
+  private final ByteBuf body;
+  private final FileMeta meta;
+  private final ContentKind kind;
+  private final Freshness freshness;
+  private volatile long validatedAtNanos;
+
+  CachedFile(ByteBuf body, FileMeta meta, ContentKind kind, Freshness freshness, long validatedAtNanos) {
+    this.body = body;
+    this.meta = meta;
+    this.kind = kind;
+    this.freshness = freshness;
+    this.validatedAtNanos = validatedAtNanos;
+  }
+
+  /** The file version this body was read from. */
+  public FileMeta meta() {
+    return meta;
+  }
+
+  /** The kind decided from the file name. */
+  public ContentKind kind() {
+    return kind;
+  }
+
+  /** Cache-Control and how long this body may be served before looking at the disk again. */
+  public Freshness freshness() {
+    return freshness;
+  }
+
+  /** Body length in bytes. */
+  public int length() {
+    return body.readableBytes();
+  }
+
+  /** True while the entry may be served without checking the file, per the memory tier's ticker. */
+  boolean isFresh(long nowNanos) {
+    return nowNanos - validatedAtNanos < freshness.revalidateAfter().toNanos();
+  }
+
+  /** Records that the file on disk was found unchanged. */
+  void markValidated(long nowNanos) {
+    validatedAtNanos = nowNanos;
+  }
+
+  /** Retains this entry unless it was already released by eviction. */
+  boolean tryRetain() {
+    try {
+      retain();
+      return true;
+    } catch (IllegalReferenceCountException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A duplicate of the body sharing its memory, with its own indexes and one reference of its own
+   * that the caller (usually Netty's write) releases. Null when the entry was evicted meanwhile.
+   */
+  public ByteBuf retainedBody() {
+    if (!tryRetain()) {
+      return null;
+    }
+    try {
+      return body.retainedDuplicate();
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  protected void deallocate() {
+    body.release();
+  }
+
+  @Override
+  public CachedFile touch(Object hint) {
+    body.touch(hint);
+    return this;
+  }
+}

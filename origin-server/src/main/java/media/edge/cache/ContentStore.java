@@ -1,0 +1,175 @@
+package media.edge.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import media.edge.hls.CachePolicy;
+import media.edge.hls.CachePolicy.Freshness;
+import media.edge.hls.ContentKind;
+import media.edge.hls.PlaylistType;
+import media.edge.library.FileMeta;
+import media.edge.library.Library;
+import media.edge.library.LibraryPath;
+
+/**
+ * Finds a request's bytes: a fresh memory entry without any system call, otherwise a look at the
+ * library on a file I/O thread followed by a revalidation (file unchanged: keep the entry), a
+ * single coalesced read into memory, or zero-copy streaming for files above the object limit.
+ *
+ * <p>Why a stale entry is checked rather than dropped: live playlists change every few seconds
+ * but segments never do, so most revalidations are one {@code stat} that keeps the bytes.
+ *
+ * <p>Thread-safe; {@link #lookup} may be called from any event loop.
+ */
+public final class ContentStore {
+  /** Reads of a file that changes under us are retried this many times before failing. */
+  private static final int READ_ATTEMPTS = 3;
+
+  private final Library library;
+  private final MemoryTier memory;
+  private final CachePolicy policy;
+  private final ByteBufAllocator allocator;
+  private final Executor fileIo;
+  private final long maxObjectBytes;
+  private final LongAdder diskReads = new LongAdder();
+
+  /**
+   * @param fileIo runs every blocking file operation; a rejected task fails the lookup
+   * @param maxObjectBytes files larger than this are never read into memory
+   */
+  public ContentStore(
+      Library library,
+      MemoryTier memory,
+      CachePolicy policy,
+      ByteBufAllocator allocator,
+      Executor fileIo,
+      long maxObjectBytes) {
+    this.library = library;
+    this.memory = memory;
+    this.policy = policy;
+    this.allocator = allocator;
+    this.fileIo = fileIo;
+    this.maxObjectBytes = maxObjectBytes;
+  }
+
+  /** Whole-file reads into memory so far: the proof that concurrent misses coalesce. */
+  public long diskReads() {
+    return diskReads.sum();
+  }
+
+  /**
+   * A fresh memory hit, answered on the caller's thread, or null when the disk must be consulted
+   * through {@link #lookup}.
+   */
+  public Content.InMemory memoryHit(LibraryPath path) {
+    CachedFile file = memory.peek(path.key());
+    if (file == null || !file.isFresh(memory.now())) {
+      return null;
+    }
+    ByteBuf body = file.retainedBody();
+    return body == null ? null : new Content.InMemory(file, body, "memory");
+  }
+
+  /** The full lookup; the future completes on a file I/O thread. */
+  public CompletableFuture<Content> lookup(LibraryPath path) {
+    Content.InMemory hit = memoryHit(path);
+    if (hit != null) {
+      return CompletableFuture.completedFuture(hit);
+    }
+    return CompletableFuture.supplyAsync(() -> library.stat(path), fileIo)
+        .thenCompose(found -> afterStat(path, found));
+  }
+
+  private CompletableFuture<Content> afterStat(LibraryPath path, Library.Lookup found) {
+    if (found.status() != Library.Status.FOUND) {
+      return CompletableFuture.completedFuture(new Content.Refused(found.status()));
+    }
+    FileMeta meta = found.meta();
+    ContentKind kind = ContentKind.of(path.fileName());
+    if (meta.size() > maxObjectBytes) {
+      return CompletableFuture.completedFuture(
+          new Content.OnDisk(meta, kind, policy.freshness(kind, null)));
+    }
+    String key = path.key();
+    CachedFile stale = memory.peek(key);
+    if (stale != null) {
+      if (stale.meta().sameVersion(meta)) {
+        stale.markValidated(memory.now());
+        ByteBuf body = stale.retainedBody();
+        if (body != null) {
+          return CompletableFuture.completedFuture(new Content.InMemory(stale, body, "memory"));
+        }
+      }
+      memory.evictIfSame(key, stale);
+    }
+    boolean[] loadedHere = new boolean[1];
+    return memory
+        .get(
+            key,
+            () -> {
+              loadedHere[0] = true;
+              return CompletableFuture.supplyAsync(() -> read(path, kind, meta), fileIo);
+            })
+        .thenApply(file -> served(file, kind, loadedHere[0]));
+  }
+
+  private Content served(CachedFile file, ContentKind kind, boolean loadedHere) {
+    ByteBuf body = file.retainedBody();
+    if (body == null) {
+      // Evicted between the load and now (a tiny cache under pressure): stream it instead.
+      return new Content.OnDisk(file.meta(), kind, file.freshness());
+    }
+    return new Content.InMemory(file, body, loadedHere ? "disk" : "memory");
+  }
+
+  private CachedFile read(LibraryPath path, ContentKind kind, FileMeta expected) {
+    FileMeta meta = expected;
+    for (int attempt = 1; ; attempt++) {
+      ByteBuf body = allocator.directBuffer((int) meta.size(), (int) meta.size());
+      boolean done = false;
+      try {
+        readFully(meta, body);
+        Library.Lookup after = library.stat(path);
+        if (after.status() == Library.Status.FOUND && after.meta().sameVersion(meta)) {
+          diskReads.increment();
+          Freshness freshness =
+              policy.freshness(
+                  kind, kind == ContentKind.PLAYLIST ? PlaylistType.scan(body.nioBuffer()) : null);
+          CachedFile file = new CachedFile(body, meta, kind, freshness, memory.now());
+          done = true;
+          return file;
+        }
+        if (attempt == READ_ATTEMPTS || after.status() != Library.Status.FOUND || after.meta().size() > maxObjectBytes) {
+          throw new CompletionException(new IOException("file kept changing while read: " + path));
+        }
+        meta = after.meta();
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      } finally {
+        if (!done) {
+          body.release();
+        }
+      }
+    }
+  }
+
+  private static void readFully(FileMeta meta, ByteBuf body) throws IOException {
+    try (FileChannel channel = FileChannel.open(meta.file(), StandardOpenOption.READ)) {
+      int length = (int) meta.size();
+      long position = 0;
+      while (position < length) {
+        int n = body.writeBytes(channel, position, length - (int) position);
+        if (n < 0) {
+          throw new IOException("file shorter than its size: " + meta.file().getFileName());
+        }
+        position += n;
+      }
+    }
+  }
+}

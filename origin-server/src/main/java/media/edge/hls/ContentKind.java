@@ -1,0 +1,62 @@
+package media.edge.hls;
+
+import java.util.Locale;
+
+/**
+ * The kind of a served file, decided from its name alone so that it costs nothing per request.
+ * Kinds drive {@code Content-Type}, {@code Cache-Control}, compression and the {@code kind} metric tag.
+ */
+public enum ContentKind {
+  PLAYLIST("playlist"),
+  SEGMENT("segment"),
+  INIT("init"),
+  KEY("key"),
+  SUBTITLE("subtitle"),
+  OTHER("other");
+
+  private final String tag;
+
+  ContentKind(String tag) {
+    this.tag = tag;
+  }
+
+  /** The value of the {@code kind} metric tag. */
+  public String tag() {
+    return tag;
+  }
+
+  /**
+   * Classifies a file name. An {@code .mp4} whose name contains {@code init} is an initialisation
+   * section (the name packagers such as ffmpeg, Shaka and Bento4 give EXT-X-MAP files); other
+   * {@code .mp4} files are treated as segments.
+   */
+  public static ContentKind of(String fileName) {
+    String ext = MediaTypes.extension(fileName);
+    switch (ext) {
+      case "m3u8":
+      case "m3u":
+        return PLAYLIST;
+      case "ts":
+      case "m4s":
+      case "aac":
+      case "ac3":
+      case "ec3":
+      case "mp3":
+      case "m4a":
+      case "m4v":
+      case "cmfv":
+      case "cmfa":
+      case "cmft":
+        return SEGMENT;
+      case "mp4":
+        return fileName.toLowerCase(Locale.ROOT).contains("init") ? INIT : SEGMENT;
+      case "key":
+        return KEY;
+      case "vtt":
+      case "webvtt":
+        return SUBTITLE;
+      default:
+        return OTHER;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package media.edge.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/**
+ * Knows every open data connection, for the {@code edge_connections_active} gauge and for draining:
+ * on shutdown, idle keep-alive connections are closed at once and busy ones after their response.
+ * Must sit first in the pipeline. Thread-safe (a {@link ChannelGroup} plus channel attributes).
+ */
+@Sharable
+public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
+  /** Set while a request on the channel is being answered. */
+  static final AttributeKey<Boolean> BUSY = AttributeKey.valueOf("edge.busy");
+
+  private final ChannelGroup channels = new DefaultChannelGroup("data", GlobalEventExecutor.INSTANCE);
+  private volatile boolean draining;
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    if (draining) {
+      ctx.close();
+      return;
+    }
+    channels.add(ctx.channel());
+    super.channelActive(ctx);
+  }
+
+  /** Open connections now. */
+  public long open() {
+    return channels.size();
+  }
+
+  /** True once {@link #drain} was called: responses then carry {@code Connection: close}. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Stops keep-alive: closes idle connections now; busy ones close after their current response. */
+  public void drain() {
+    draining = true;
+    for (Channel channel : channels) {
+      channel.eventLoop().execute(() -> {
+        if (!Boolean.TRUE.equals(channel.attr(BUSY).get())) {
+          channel.close();
+        }
+      });
+    }
+  }
+
+  /** Closes every connection, finished or not. */
+  public void closeAll() {
+    channels.close().awaitUninterruptibly();
+  }
+}

@@ -1,0 +1,87 @@
+package media.edge.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import media.edge.cache.ContentStore;
+import media.edge.config.EdgeConfig;
+import media.edge.hls.CachePolicy;
+import media.edge.metrics.EdgeMetrics;
+import media.edge.metrics.Rejection;
+
+/**
+ * Composes the data-port pipeline and does nothing else:
+ *
+ * <pre>
+ * ConnectionTracker -> IdleStateHandler -> HttpServerCodec -> HttpServerKeepAliveHandler
+ *   -> PlaylistCompressor (optional) -> HttpObjectAggregator -> FlowControlHandler -> FileHandler
+ * </pre>
+ *
+ * The channel must be created with auto-read off: {@link FileHandler} reads one request at a time.
+ */
+public final class DataChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** GET and HEAD have no body; a small allowance keeps odd clients working, more gets 413. */
+  private static final int MAX_BODY_BYTES = 8192;
+
+  private final EdgeConfig config;
+  private final ConnectionTracker connections;
+  private final FileHandler files;
+  private final EdgeMetrics metrics;
+
+  /** Builds the shared handlers once; per-channel ones are made in {@link #initChannel}. */
+  public DataChannelInitializer(
+      EdgeConfig config,
+      ContentStore store,
+      CachePolicy cachePolicy,
+      EdgeMetrics metrics,
+      ConnectionTracker connections,
+      Clock clock) {
+    this.config = config;
+    this.connections = connections;
+    this.metrics = metrics;
+    HttpDates dates = new HttpDates(clock);
+    Responses responses =
+        new Responses(dates, new CorsPolicy(config.http().cors()), cachePolicy, config.http().gzipPlaylists());
+    this.files = new FileHandler(store, responses, metrics, new AccessLog(config.log().access(), clock), connections);
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("connections", connections);
+    pipeline.addLast(
+        "idle", new IdleStateHandler(true, 0, 0, config.server().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast(
+        "codec",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.server().maxUriBytes())
+                .setMaxHeaderSize(config.server().maxHeaderBytes())));
+    pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+    if (config.http().gzipPlaylists()) {
+      pipeline.addLast("compressor", new PlaylistCompressor());
+    }
+    pipeline.addLast(
+        "aggregator",
+        new HttpObjectAggregator(MAX_BODY_BYTES, true) {
+          @Override
+          protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+              throws Exception {
+            metrics.rejected(Rejection.BODY_TOO_LARGE);
+            super.handleOversizedMessage(ctx, oversized);
+          }
+        });
+    pipeline.addLast("flow", new FlowControlHandler());
+    pipeline.addLast("files", files);
+  }
+}

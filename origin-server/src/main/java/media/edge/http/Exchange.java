@@ -1,0 +1,34 @@
+package media.edge.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import media.edge.hls.ContentKind;
+import media.edge.metrics.CacheResult;
+
+/**
+ * What is known about one request while it is answered: enough to finish the response on another
+ * thread and to record it in metrics and the access log. Created per request and confined to one
+ * request's callbacks, which run one after another.
+ */
+final class Exchange {
+  final long startNanos;
+  final HttpMethod method;
+  final HttpHeaders headers;
+  final String path;
+  final boolean head;
+  ContentKind kind = ContentKind.OTHER;
+  CacheResult cache = CacheResult.NONE;
+
+  Exchange(long startNanos, HttpMethod method, HttpHeaders headers, String path) {
+    this.startNanos = startNanos;
+    this.method = method;
+    this.headers = headers;
+    this.path = path;
+    this.head = HttpMethod.HEAD.equals(method);
+  }
+
+  String userAgent() {
+    return headers.get(HttpHeaderNames.USER_AGENT);
+  }
+}

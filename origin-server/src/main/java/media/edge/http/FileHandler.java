@@ -1,0 +1,356 @@
+package media.edge.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import media.edge.cache.Content;
+import media.edge.cache.ContentStore;
+import media.edge.hls.CachePolicy.Freshness;
+import media.edge.hls.ContentKind;
+import media.edge.library.FileMeta;
+import media.edge.library.Library;
+import media.edge.library.LibraryPath;
+import media.edge.metrics.CacheResult;
+import media.edge.metrics.EdgeMetrics;
+import media.edge.metrics.Rejection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers GET, HEAD and OPTIONS for library files. Sits last in the data pipeline, after the
+ * {@code FlowControlHandler}: the channel does not auto-read, and this handler asks for the next
+ * request only when the current response has been written, so pipelined requests are answered
+ * in order and a slow reader is not sent more than one response at a time.
+ *
+ * <p>Each request walks a ladder of guard clauses, each ending in one status: decode failure
+ * (400/414/431), method (405 or the OPTIONS answer), path (400/404), lookup (404/403/503/500),
+ * then preconditions (304), range (416/206) and finally 200.
+ *
+ * <p>Sharable: it keeps no per-connection state; per-request state lives in an {@link Exchange}.
+ */
+@Sharable
+final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(FileHandler.class);
+  private static final String ALLOW = CorsPolicy.ALLOWED_METHODS;
+
+  private final ContentStore store;
+  private final Responses responses;
+  private final EdgeMetrics metrics;
+  private final AccessLog accessLog;
+  private final ConnectionTracker connections;
+
+  FileHandler(
+      ContentStore store,
+      Responses responses,
+      EdgeMetrics metrics,
+      AccessLog accessLog,
+      ConnectionTracker connections) {
+    this.store = store;
+    this.responses = responses;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+    this.connections = connections;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    ctx.read();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    ctx.channel().attr(ConnectionTracker.BUSY).set(Boolean.TRUE);
+    String path = RequestTarget.path(request.uri());
+    Exchange exchange = new Exchange(System.nanoTime(), request.method(), request.headers(), path);
+
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      rejectMalformed(ctx, exchange, decoded.cause());
+      return;
+    }
+    HttpMethod method = request.method();
+    if (HttpMethod.OPTIONS.equals(method)) {
+      options(ctx, exchange);
+      return;
+    }
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+      metrics.rejected(Rejection.METHOD);
+      FullHttpResponse response = responses.error(exchange.headers, HttpResponseStatus.METHOD_NOT_ALLOWED);
+      response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+      finish(ctx, exchange, response, null);
+      return;
+    }
+    if (path == null) {
+      reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
+      return;
+    }
+    LibraryPath.Parsed parsed = LibraryPath.parse(path);
+    switch (parsed.outcome()) {
+      case BAD_REQUEST:
+        reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
+        return;
+      case HIDDEN:
+        reject(ctx, exchange, Rejection.HIDDEN_PATH, HttpResponseStatus.NOT_FOUND);
+        return;
+      case NOT_FOUND:
+        finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
+        return;
+      default:
+        break;
+    }
+    LibraryPath file = parsed.path();
+    exchange.kind = ContentKind.of(file.fileName());
+
+    Content.InMemory hit = store.memoryHit(file);
+    if (hit != null) {
+      serve(ctx, exchange, hit);
+      return;
+    }
+    store
+        .lookup(file)
+        .whenComplete(
+            (content, error) -> ctx.executor().execute(() -> afterLookup(ctx, exchange, content, error)));
+  }
+
+  private void afterLookup(ChannelHandlerContext ctx, Exchange exchange, Content content, Throwable error) {
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof RejectedExecutionException) {
+        finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.SERVICE_UNAVAILABLE), null);
+      } else {
+        LOG.warn("reading {} failed: {}", exchange.path, cause.toString());
+        finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.INTERNAL_SERVER_ERROR), null);
+      }
+      return;
+    }
+    if (!ctx.channel().isActive()) {
+      if (content instanceof Content.InMemory) {
+        ((Content.InMemory) content).body().release();
+      }
+      return;
+    }
+    serve(ctx, exchange, content);
+  }
+
+  private void serve(ChannelHandlerContext ctx, Exchange exchange, Content content) {
+    if (content instanceof Content.InMemory) {
+      Content.InMemory memory = (Content.InMemory) content;
+      exchange.cache = "memory".equals(memory.tier()) ? CacheResult.MEMORY : CacheResult.DISK;
+      serveMemory(ctx, exchange, memory);
+    } else if (content instanceof Content.OnDisk) {
+      exchange.cache = CacheResult.DISK;
+      serveDisk(ctx, exchange, (Content.OnDisk) content);
+    } else {
+      Library.Status status = ((Content.Refused) content).status();
+      HttpResponseStatus answer =
+          status == Library.Status.FORBIDDEN ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.NOT_FOUND;
+      finish(ctx, exchange, responses.error(exchange.headers, answer), null);
+    }
+  }
+
+  private void serveMemory(ChannelHandlerContext ctx, Exchange exchange, Content.InMemory content) {
+    ByteBuf body = content.body();
+    FileMeta meta = content.file().meta();
+    Planned plan = plan(exchange, meta, content.file().freshness());
+    if (plan.immediate != null || exchange.head) {
+      body.release();
+      finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
+      return;
+    }
+    ByteBuf payload =
+        plan.range.length() == meta.size()
+            ? body
+            : body.slice((int) plan.range.first(), (int) plan.range.length());
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, plan.status, payload, plan.headers, HttpHeaders.EMPTY_HEADERS);
+    finish(ctx, exchange, response, null);
+  }
+
+  private void serveDisk(ChannelHandlerContext ctx, Exchange exchange, Content.OnDisk content) {
+    FileMeta meta = content.meta();
+    Planned plan = plan(exchange, meta, content.freshness());
+    if (plan.immediate != null || exchange.head) {
+      finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
+      return;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(meta.file(), StandardOpenOption.READ);
+    } catch (IOException e) {
+      finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
+      return;
+    }
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status, plan.headers);
+    ctx.write(head);
+    ctx.write(new DefaultFileRegion(channel, plan.range.first(), plan.range.length()));
+    finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
+  }
+
+  /**
+   * What to answer for a found file: either an {@code immediate} bodiless response (304, 416), or a
+   * status with headers and the byte range of the body.
+   */
+  private record Planned(FullHttpResponse immediate, HttpResponseStatus status, HttpHeaders headers, ByteRange range) {}
+
+  private Planned plan(Exchange exchange, FileMeta meta, Freshness freshness) {
+    String etag = meta.etag();
+    long modified = meta.modifiedSeconds();
+    HttpHeaders request = exchange.headers;
+    if (Preconditions.notModified(request, etag, modified)) {
+      HttpHeaders headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+      Responses.stripForNotModified(headers);
+      return new Planned(Responses.withoutBody(HttpResponseStatus.NOT_MODIFIED, headers), null, null, null);
+    }
+    long length = meta.size();
+    ByteRange.Parsed range =
+        Preconditions.rangeApplies(request, etag, modified)
+            ? ByteRange.parse(request.get(HttpHeaderNames.RANGE), length)
+            : ByteRange.Parsed.IGNORED;
+    HttpHeaders headers;
+    switch (range.kind()) {
+      case UNSATISFIABLE:
+        FullHttpResponse unsatisfiable = responses.error(request, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+        unsatisfiable.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
+        return new Planned(unsatisfiable, null, null, null);
+      case SATISFIABLE:
+        ByteRange r = range.range();
+        headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+        headers.set(HttpHeaderNames.CONTENT_RANGE, r.contentRange(length));
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, r.length());
+        return new Planned(null, HttpResponseStatus.PARTIAL_CONTENT, headers, r);
+      default:
+        headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        return new Planned(null, HttpResponseStatus.OK, headers, new ByteRange(0, length - 1));
+    }
+  }
+
+  private void options(ChannelHandlerContext ctx, Exchange exchange) {
+    FullHttpResponse response = responses.options(exchange.headers);
+    finish(ctx, exchange, response, null);
+  }
+
+  private void reject(ChannelHandlerContext ctx, Exchange exchange, Rejection reason, HttpResponseStatus status) {
+    metrics.rejected(reason);
+    finish(ctx, exchange, responses.error(exchange.headers, status), null);
+  }
+
+  private void rejectMalformed(ChannelHandlerContext ctx, Exchange exchange, Throwable cause) {
+    HttpResponseStatus status;
+    if (cause instanceof TooLongHttpLineException) {
+      metrics.rejected(Rejection.URI_TOO_LONG);
+      status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      metrics.rejected(Rejection.HEADERS_TOO_LARGE);
+      status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    } else {
+      metrics.rejected(Rejection.MALFORMED);
+      status = HttpResponseStatus.BAD_REQUEST;
+    }
+    FullHttpResponse response = responses.error(HttpHeaders.EMPTY_HEADERS, status);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    finish(ctx, exchange, response, null);
+  }
+
+  /**
+   * Writes the last message of a response, then records it and asks for the next request.
+   *
+   * @param last a full response, or the last content after a streamed body
+   * @param head the response headers when {@code last} is only the end of a streamed body
+   */
+  private void finish(ChannelHandlerContext ctx, Exchange exchange, Object last, HttpResponse head) {
+    HttpResponse response = head != null ? head : (HttpResponse) last;
+    if (connections.draining()) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    int status = response.status().code();
+    long bytes = exchange.head || status == 304 ? 0 : contentLength(response);
+    ChannelFuture written = ctx.writeAndFlush(last);
+    written.addListener(
+        future -> {
+          ctx.channel().attr(ConnectionTracker.BUSY).set(Boolean.FALSE);
+          long nanos = System.nanoTime() - exchange.startNanos;
+          metrics.request(exchange.method.name(), status, exchange.kind, exchange.cache, future.isSuccess() ? bytes : 0, nanos);
+          if (accessLog.enabled()) {
+            accessLog.log(
+                clientAddress(ctx.channel().remoteAddress()),
+                exchange.method.name(),
+                exchange.path,
+                status,
+                future.isSuccess() ? bytes : 0,
+                nanos / 1000,
+                exchange.cache.tag(),
+                exchange.userAgent());
+          }
+          if (future.isSuccess() && ctx.channel().isActive()) {
+            ctx.read();
+          }
+        });
+  }
+
+  private static long contentLength(HttpResponse response) {
+    String value = response.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String clientAddress(SocketAddress address) {
+    if (address instanceof InetSocketAddress) {
+      return ((InetSocketAddress) address).getAddress().getHostAddress();
+    }
+    return String.valueOf(address);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("connection error: {}", cause.toString());
+    } else {
+      LOG.warn("closing connection after unexpected error", cause);
+    }
+    ctx.close();
+  }
+}

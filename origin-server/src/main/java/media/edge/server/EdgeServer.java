@@ -1,0 +1,241 @@
+package media.edge.server;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import media.edge.admin.AdminChannelInitializer;
+import media.edge.admin.AdminHandler;
+import media.edge.admin.Readiness;
+import media.edge.cache.ContentStore;
+import media.edge.cache.MemoryTier;
+import media.edge.config.EdgeConfig;
+import media.edge.hls.CachePolicy;
+import media.edge.http.ConnectionTracker;
+import media.edge.http.DataChannelInitializer;
+import media.edge.library.Library;
+import media.edge.metrics.EdgeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the data port, the admin port and what they share. {@link #start} wires and
+ * binds; {@link #drain} is the SIGTERM path; {@link #close} stops at once.
+ *
+ * <p>Thread-safe: start-up happens on one thread, and afterwards only {@link #drain} and
+ * {@link #close} change state, both idempotent.
+ */
+public final class EdgeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+  private final EdgeConfig config;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final ThreadPoolExecutor fileIo;
+  private final MemoryTier memory;
+  private final ContentStore store;
+  private final EdgeMetrics metrics;
+  private final ConnectionTracker connections;
+  private final Readiness readiness;
+  private final String transport;
+  private Channel dataChannel;
+  private Channel adminChannel;
+  private boolean closed;
+
+  private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException {
+    this.config = config;
+    Transport chosen = Transport.best();
+    this.transport = chosen.name();
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), chosen.ioHandlerFactory());
+    this.fileIo = FileIoExecutor.create(config.server().fileThreads());
+    this.metrics = EdgeMetrics.create();
+    this.memory = new MemoryTier(config.cache().memoryBytes(), ticker);
+    CachePolicy policy = new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate());
+    this.store =
+        new ContentStore(
+            Library.open(config.library().root()),
+            memory,
+            policy,
+            PooledByteBufAllocator.DEFAULT,
+            fileIo,
+            config.cache().memoryMaxObjectBytes());
+    this.connections = new ConnectionTracker();
+    this.readiness = new Readiness();
+    metrics.bindMemoryTier(memory);
+    metrics.bindAllocator(PooledByteBufAllocator.DEFAULT);
+    metrics.bindConnections(connections::open);
+    start(chosen, policy, clock);
+  }
+
+  /** Starts a server on the system clock. */
+  public static EdgeServer start(EdgeConfig config) throws StartupException {
+    return start(config, Clock.systemUTC(), Ticker.systemTicker());
+  }
+
+  /** Starts a server with injected time, for tests. */
+  public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker) throws StartupException {
+    try {
+      return new EdgeServer(config, clock, ticker);
+    } catch (IOException e) {
+      throw new StartupException(
+          "library.root: " + config.library().root() + " (expected: a readable directory; " + e.getMessage() + ")", e);
+    }
+  }
+
+  private void start(Transport chosen, CachePolicy policy, Clock clock) throws IOException {
+    try {
+      dataChannel =
+          bind(
+              new ServerBootstrap()
+                  .group(bossGroup, workerGroup)
+                  .channel(chosen.serverChannel())
+                  .option(ChannelOption.SO_BACKLOG, 1024)
+                  .childOption(ChannelOption.AUTO_READ, false)
+                  .childOption(ChannelOption.TCP_NODELAY, true)
+                  .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                  .childHandler(new DataChannelInitializer(config, store, policy, metrics, connections, clock)),
+              "server.port",
+              config.server().port());
+      adminChannel =
+          bind(
+              new ServerBootstrap()
+                  .group(bossGroup, workerGroup)
+                  .channel(chosen.serverChannel())
+                  .childOption(ChannelOption.TCP_NODELAY, true)
+                  .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness))),
+              "server.admin-port",
+              config.server().adminPort());
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    readiness.ready();
+    LOG.info(
+        "serving {} on port {} (admin {}), transport {}, memory tier {} bytes",
+        config.library().root(),
+        port(),
+        adminPort(),
+        transport,
+        config.cache().memoryBytes());
+  }
+
+  private Channel bind(ServerBootstrap bootstrap, String key, int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(config.server().bind(), port);
+    try {
+      return bootstrap.bind(address).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      String reason = e instanceof BindException || e.getMessage() == null ? "address already in use" : e.getMessage();
+      throw new PortUnavailableException(
+          key + ": " + port + " (expected: a free port on " + config.server().bind() + "; " + reason + ")", e);
+    }
+  }
+
+  /** Thrown when a port cannot be bound; its message names the key. */
+  public static final class PortUnavailableException extends IOException {
+    PortUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The bound data port (the real one when configured as 0). */
+  public int port() {
+    return ((InetSocketAddress) dataChannel.localAddress()).getPort();
+  }
+
+  /** The bound admin port. */
+  public int adminPort() {
+    return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+  }
+
+  /** The metrics registry, for tests and embedding. */
+  public EdgeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The content store, for tests that count disk reads. */
+  public ContentStore store() {
+    return store;
+  }
+
+  /** The readiness flag behind {@code /readyz}. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Open data connections. */
+  public long openConnections() {
+    return connections.open();
+  }
+
+  /**
+   * Graceful stop: not ready, no new connections, idle keep-alive connections closed, in-flight
+   * responses given until {@code deadline}, then everything closed.
+   *
+   * @return true when every connection finished before the deadline
+   */
+  public boolean drain(Duration deadline) {
+    readiness.draining();
+    Channel data;
+    synchronized (this) {
+      data = dataChannel;
+    }
+    if (data != null) {
+      data.close().syncUninterruptibly();
+    }
+    connections.drain();
+    long until = System.nanoTime() + deadline.toNanos();
+    while (connections.open() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    boolean clean = connections.open() == 0;
+    if (!clean) {
+      LOG.warn("drain deadline {} passed with {} connections open; closing them", deadline, connections.open());
+    }
+    close();
+    return clean;
+  }
+
+  /** Stops at once: closes ports and connections, releases the memory tier. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    readiness.draining();
+    if (dataChannel != null) {
+      dataChannel.close().syncUninterruptibly();
+    }
+    if (adminChannel != null) {
+      adminChannel.close().syncUninterruptibly();
+    }
+    connections.closeAll();
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    fileIo.shutdown();
+    try {
+      fileIo.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    memory.close();
+    metrics.close();
+    LOG.info("stopped");
+  }
+}

@@ -1,0 +1,188 @@
+package media.edge.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import media.edge.config.ConfigException;
+import media.edge.config.ConfigLoader;
+import media.edge.config.EdgeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line. With no arguments it serves the built-in demo; {@code serve} serves a library.
+ * Errors an operator can fix (bad config, busy port) print one line and exit 2, never a stack trace.
+ */
+@Command(
+    name = "origin-server",
+    mixinStandardHelpOptions = true,
+    version = "origin-server 0.1.0",
+    description = "HLS origin and edge cache server. With no command, serves the built-in demo.",
+    subcommands = {Main.Serve.class, Main.Demo.class})
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** Exit code for start-up errors (configuration, ports). */
+  static final int CONFIG_ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv()));
+  }
+
+  /** Runs the command line; returns the exit code. Blocks while a server runs. */
+  static int run(String[] args, Map<String, String> env) {
+    Main main = new Main();
+    main.env = env;
+    CommandLine commandLine = new CommandLine(main);
+    ((Serve) commandLine.getSubcommands().get("serve").getCommand()).env = env;
+    ((Demo) commandLine.getSubcommands().get("demo").getCommand()).env = env;
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("origin-server: " + e.getMessage());
+          return CONFIG_ERROR;
+        });
+    return commandLine.execute(args);
+  }
+
+  private Map<String, String> env = Map.of();
+
+  @Override
+  public Integer call() throws Exception {
+    Demo demo = new Demo();
+    demo.env = env;
+    return demo.call();
+  }
+
+  /** Flags shared by {@code serve} and {@code demo}; each maps to a configuration key. */
+  static class PortOptions {
+    @Option(names = "--port", paramLabel = "N", description = "Data port (server.port); 0 picks a free port.")
+    String port;
+
+    @Option(names = "--admin-port", paramLabel = "N", description = "Admin port (server.admin-port); 0 picks a free port.")
+    String adminPort;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (server.bind).")
+    String bind;
+
+    void into(Map<String, String> overrides) {
+      if (port != null) {
+        overrides.put("server.port", port);
+      }
+      if (adminPort != null) {
+        overrides.put("server.admin-port", adminPort);
+      }
+      if (bind != null) {
+        overrides.put("server.bind", bind);
+      }
+    }
+  }
+
+  /** {@code serve}: serves a library folder. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve an HLS library.")
+  static final class Serve implements Callable<Integer> {
+    Map<String, String> env = Map.of();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see config/edge.yaml).")
+    Path config;
+
+    @Option(names = "--library", paramLabel = "DIR", description = "Library root (library.root).")
+    String library;
+
+    @CommandLine.Mixin PortOptions ports = new PortOptions();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Map<String, String> overrides = new LinkedHashMap<>();
+      if (library != null) {
+        overrides.put("library.root", library);
+      }
+      ports.into(overrides);
+      EdgeConfig edge;
+      try {
+        edge = ConfigLoader.load(config, env, overrides);
+      } catch (ConfigException e) {
+        return fail(spec.commandLine().getErr(), e.getMessage());
+      }
+      return runUntilStopped(edge, spec.commandLine().getOut(), spec.commandLine().getErr(), null);
+    }
+  }
+
+  /** {@code demo}: serves the built-in demo title (the default command). */
+  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Serve the built-in demo HLS title.")
+  static final class Demo implements Callable<Integer> {
+    Map<String, String> env = Map.of();
+
+    @CommandLine.Mixin PortOptions ports = new PortOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = new PrintWriter(System.out, true);
+      PrintWriter err = new PrintWriter(System.err, true);
+      Path root = DemoLibrary.extract();
+      Map<String, String> overrides = new LinkedHashMap<>();
+      overrides.put("library.root", root.toString());
+      ports.into(overrides);
+      EdgeConfig edge;
+      try {
+        edge = ConfigLoader.load(null, env, overrides);
+      } catch (ConfigException e) {
+        return fail(err, e.getMessage());
+      }
+      return runUntilStopped(edge, out, err, DemoLibrary.MASTER);
+    }
+  }
+
+  private static int fail(PrintWriter err, String message) {
+    err.println("origin-server: " + message);
+    err.flush();
+    return CONFIG_ERROR;
+  }
+
+  /**
+   * Starts the server, prints where it listens, and blocks until SIGTERM or SIGINT, which drain it
+   * within {@code server.drain-timeout}; returns 0 after a drain.
+   */
+  static int runUntilStopped(EdgeConfig config, PrintWriter out, PrintWriter err, String demoPath) {
+    EdgeServer server;
+    try {
+      server = EdgeServer.start(config);
+    } catch (StartupException e) {
+      return fail(err, e.getMessage());
+    } catch (RuntimeException e) {
+      return fail(err, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+    String host = "0.0.0.0".equals(config.server().bind()) ? "127.0.0.1" : config.server().bind();
+    out.println("origin-server listening on http://" + host + ":" + server.port() + "/ (admin http://" + host + ":"
+        + server.adminPort() + "/metrics)");
+    if (demoPath != null) {
+      String url = "http://" + host + ":" + server.port() + "/" + demoPath;
+      out.println("Play the demo:  ffplay " + url);
+      out.println("            or  open it in VLC, Safari, or any hls.js player: " + url);
+    }
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Duration deadline = config.server().drainTimeout();
+    Signals.onTermination(
+        () -> {
+          LOG.info("termination signal: draining for up to {}", deadline);
+          server.drain(deadline);
+          stopped.countDown();
+        });
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
+    return 0;
+  }
+}

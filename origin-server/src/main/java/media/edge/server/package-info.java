@@ -1,0 +1,2 @@
+/** Bootstrap and lifecycle: command line, wiring, transports, ports, drain on SIGTERM. */
+package media.edge.server;
