@@ -3,7 +3,7 @@ package media.edge.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -29,7 +29,7 @@ import media.edge.metrics.Rejection;
  *
  * The channel must be created with auto-read off: {@link FileHandler} reads one request at a time.
  */
-public final class DataChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class DataChannelInitializer extends ChannelInitializer<Channel> {
   /** GET and HEAD have no body; a small allowance keeps odd clients working, more gets 413. */
   private static final int MAX_BODY_BYTES = 8192;
 
@@ -56,7 +56,7 @@ public final class DataChannelInitializer extends ChannelInitializer<SocketChann
   }
 
   @Override
-  protected void initChannel(SocketChannel channel) {
+  protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast("connections", connections);
     pipeline.addLast(
