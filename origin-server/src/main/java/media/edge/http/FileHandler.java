@@ -311,7 +311,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 exchange.userAgent());
           }
           if (future.isSuccess() && ctx.channel().isActive()) {
-            ctx.read();
+            // Deferred: a read() issued inside the current read cycle would be absorbed by that
+            // cycle's channelReadComplete in FlowControlHandler, and the next request would wait.
+            ctx.executor().execute(ctx::read);
           }
         });
   }

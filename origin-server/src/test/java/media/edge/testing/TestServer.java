@@ -1,0 +1,149 @@
+package media.edge.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import media.edge.config.ConfigLoader;
+import media.edge.config.EdgeConfig;
+import media.edge.config.LibraryConfig;
+import media.edge.server.EdgeServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real server per test class, on ephemeral loopback ports, serving a temporary library that
+ * holds a copy of the built-in ffmpeg-made demo (under {@code demo/}) plus whatever the test's
+ * {@code library} hook adds. Register it as a {@code static} field with {@code @RegisterExtension}.
+ * Time is injected: tests move the memory tier's {@link #ticker()} instead of sleeping.
+ */
+public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+  private final UnaryOperator<EdgeConfig> configure;
+  private final Consumer<Path> library;
+  private final FakeTicker ticker = new FakeTicker();
+  private Path root;
+  private EdgeServer server;
+
+  private TestServer(UnaryOperator<EdgeConfig> configure, Consumer<Path> library) {
+    this.configure = configure;
+    this.library = library;
+  }
+
+  /** A server on default settings. */
+  public static TestServer create() {
+    return new TestServer(c -> c, p -> {});
+  }
+
+  /** A server whose configuration and library the test adjusts before start. */
+  public static TestServer create(UnaryOperator<EdgeConfig> configure, Consumer<Path> library) {
+    return new TestServer(configure, library);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    root = Files.createTempDirectory("edge-test-");
+    copyDemo(root.resolve("demo"));
+    library.accept(root);
+    EdgeConfig defaults = ConfigLoader.defaults();
+    EdgeConfig config =
+        configure.apply(
+            defaults
+                .withLibrary(new LibraryConfig(root))
+                .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0)));
+    server = EdgeServer.start(config, Clock.systemUTC(), ticker);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (root != null) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  public EdgeServer server() {
+    return server;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public int adminPort() {
+    return server.adminPort();
+  }
+
+  /** The library root (a temporary folder). */
+  public Path root() {
+    return root;
+  }
+
+  public FakeTicker ticker() {
+    return ticker;
+  }
+
+  /** The admin port's /metrics text. */
+  public String metrics() throws IOException {
+    return RawHttp.get(adminPort(), "/metrics").text();
+  }
+
+  /** The value of one sample line of /metrics ({@code name{labels}} exactly as printed), or 0 when absent. */
+  public double metric(String series) throws IOException {
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  /** Copies the demo title from the classpath into {@code target}. */
+  public static void copyDemo(Path target) throws IOException {
+    try {
+      URI uri = TestServer.class.getClassLoader().getResource("demo/master.m3u8").toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+          copyTree(jar.getPath("/demo"), target);
+        }
+      } else {
+        copyTree(Path.of(uri).getParent(), target);
+      }
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static void copyTree(Path source, Path target) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(source)) {
+      files = walk.collect(Collectors.toList());
+    }
+    for (Path file : files) {
+      Path destination = target.resolve(source.relativize(file).toString());
+      if (Files.isDirectory(file)) {
+        Files.createDirectories(destination);
+      } else {
+        try (InputStream in = Files.newInputStream(file)) {
+          Files.copy(in, destination);
+        }
+      }
+    }
+  }
+}
