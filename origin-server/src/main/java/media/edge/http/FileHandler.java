@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * in order and a slow reader is not sent more than one response at a time.
  *
  * <p>Each request walks a ladder of guard clauses, each ending in one status: decode failure
- * (400/414/431), method (405 or the OPTIONS answer), path (400/404), lookup (404/403/503/500),
+ * (400/414/431), protocol version (505), method (405 or the OPTIONS answer), path (400/404), lookup (404/403/503/500),
  * then preconditions (304), range (416/206) and finally 200.
  *
  * <p>Sharable: it keeps no per-connection state; per-request state lives in an {@link Exchange}.
@@ -94,6 +94,13 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
       rejectMalformed(ctx, exchange, decoded.cause());
+      return;
+    }
+    if (request.protocolVersion().majorVersion() != 1) {
+      metrics.rejected(Rejection.MALFORMED);
+      FullHttpResponse response = responses.error(HttpHeaders.EMPTY_HEADERS, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      finish(ctx, exchange, response, null);
       return;
     }
     HttpMethod method = request.method();
@@ -311,9 +318,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 exchange.userAgent());
           }
           if (future.isSuccess() && ctx.channel().isActive()) {
-            // Deferred: a read() issued inside the current read cycle would be absorbed by that
-            // cycle's channelReadComplete in FlowControlHandler, and the next request would wait.
-            ctx.executor().execute(ctx::read);
+            ctx.read();
           }
         });
   }
@@ -335,6 +340,19 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return ((InetSocketAddress) address).getAddress().getHostAddress();
     }
     return String.valueOf(address);
+  }
+
+  /**
+   * With auto-read off, one read() gives one read cycle. A cycle that ends without a whole request
+   * (a request split across packets) or that absorbed the read() issued by a response written
+   * within it must be followed by another read(), or the connection would stall.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!Boolean.TRUE.equals(ctx.channel().attr(ConnectionTracker.BUSY).get())) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
