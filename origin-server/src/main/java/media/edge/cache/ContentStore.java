@@ -8,7 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import media.edge.hls.CachePolicy;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
@@ -82,8 +84,7 @@ public final class ContentStore {
     if (hit != null) {
       return CompletableFuture.completedFuture(hit);
     }
-    return CompletableFuture.supplyAsync(() -> library.stat(path), fileIo)
-        .thenCompose(found -> afterStat(path, found));
+    return onFileIo(() -> library.stat(path)).thenCompose(found -> afterStat(path, found));
   }
 
   private CompletableFuture<Content> afterStat(LibraryPath path, Library.Lookup found) {
@@ -114,9 +115,18 @@ public final class ContentStore {
             key,
             () -> {
               loadedHere[0] = true;
-              return CompletableFuture.supplyAsync(() -> read(path, kind, meta), fileIo);
+              return onFileIo(() -> read(path, kind, meta));
             })
         .thenApply(file -> served(file, kind, loadedHere[0]));
+  }
+
+  /** Runs blocking work on the file I/O pool; a full pool fails the future instead of throwing. */
+  private <T> CompletableFuture<T> onFileIo(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, fileIo);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private Content served(CachedFile file, ContentKind kind, boolean loadedHere) {

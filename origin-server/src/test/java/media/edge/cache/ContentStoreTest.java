@@ -1,0 +1,240 @@
+package media.edge.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import media.edge.config.ConfigLoader;
+import media.edge.hls.CachePolicy;
+import media.edge.library.Library;
+import media.edge.library.LibraryPath;
+import media.edge.testing.FakeTicker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The content store's decisions, with file I/O run by hand so that concurrency is deterministic:
+ * coalescing of misses, revalidation of stale entries, and the object-size limit.
+ */
+class ContentStoreTest {
+  @TempDir Path root;
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final ManualExecutor fileIo = new ManualExecutor();
+  private MemoryTier memory;
+  private ContentStore store;
+
+  /** Runs queued tasks only when the test says so. */
+  static final class ManualExecutor implements Executor {
+    private final Queue<Runnable> tasks = new ArrayDeque<>();
+
+    @Override
+    public synchronized void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void runAll() {
+      while (true) {
+        Runnable next;
+        synchronized (this) {
+          next = tasks.poll();
+        }
+        if (next == null) {
+          return;
+        }
+        next.run();
+      }
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    memory = new MemoryTier(1 << 20, ticker);
+    CachePolicy policy = new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1));
+    store = new ContentStore(Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, fileIo, 64 * 1024);
+  }
+
+  @AfterEach
+  void tearDown() {
+    fileIo.runAll();
+    memory.close();
+  }
+
+  private static LibraryPath path(String p) {
+    return LibraryPath.parse(p).path();
+  }
+
+  /** Loads a file into memory and drops this caller's reference to the body. */
+  private void warm(String p) {
+    CompletableFuture<Content> lookup = store.lookup(path(p));
+    fileIo.runAll();
+    text(lookup.join());
+  }
+
+  private static String text(Content content) {
+    Content.InMemory memory = (Content.InMemory) content;
+    try {
+      return memory.body().toString(java.nio.charset.StandardCharsets.UTF_8);
+    } finally {
+      memory.body().release();
+    }
+  }
+
+  @Test
+  void lookup_manyConcurrentMisses_readTheFileOnce() throws IOException {
+    Files.writeString(root.resolve("seg.ts"), "segment bytes");
+    List<CompletableFuture<Content>> lookups = new ArrayList<>();
+
+    for (int i = 0; i < 200; i++) {
+      lookups.add(store.lookup(path("/seg.ts")));
+    }
+    fileIo.runAll();
+
+    assertThat(store.diskReads()).isEqualTo(1);
+    for (CompletableFuture<Content> lookup : lookups) {
+      assertThat(lookup).isDone();
+      assertThat(text(lookup.join())).isEqualTo("segment bytes");
+    }
+  }
+
+  @Test
+  void memoryHit_whileFresh_needsNoFileIo() throws IOException {
+    Files.writeString(root.resolve("seg.ts"), "v1");
+    warm("/seg.ts");
+
+    Content.InMemory hit = store.memoryHit(path("/seg.ts"));
+
+    assertThat(hit).isNotNull();
+    assertThat(text(hit)).isEqualTo("v1");
+  }
+
+  @Test
+  void memoryHit_afterRevalidationInterval_isNotServedBlind() throws IOException {
+    Files.writeString(root.resolve("seg.ts"), "v1");
+    warm("/seg.ts");
+
+    ticker.advance(Duration.ofMillis(1001));
+
+    assertThat(store.memoryHit(path("/seg.ts"))).isNull();
+  }
+
+  @Test
+  void lookup_staleButUnchanged_keepsEntryWithoutRereading() throws IOException {
+    Files.writeString(root.resolve("seg.ts"), "v1");
+    warm("/seg.ts");
+    ticker.advance(Duration.ofSeconds(5));
+
+    CompletableFuture<Content> again = store.lookup(path("/seg.ts"));
+    fileIo.runAll();
+
+    assertThat(text(again.join())).isEqualTo("v1");
+    assertThat(store.diskReads()).isEqualTo(1);
+    assertThat(store.memoryHit(path("/seg.ts"))).isNotNull().satisfies(h -> h.body().release());
+  }
+
+  @Test
+  void lookup_fileReplacedOnDisk_servesNewVersionAfterRevalidation() throws IOException {
+    Path file = root.resolve("live.m3u8");
+    Files.writeString(file, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n");
+    warm("/live.m3u8");
+
+    Files.writeString(file, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n#EXTINF:2,\nb.ts\n");
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    ticker.advance(Duration.ofSeconds(1));
+    CompletableFuture<Content> again = store.lookup(path("/live.m3u8"));
+    fileIo.runAll();
+
+    assertThat(text(again.join())).endsWith("b.ts\n");
+    assertThat(store.diskReads()).isEqualTo(2);
+  }
+
+  @Test
+  void lookup_livePlaylist_getsHalfTargetDurationAsMaxAge() throws IOException {
+    Files.writeString(root.resolve("live.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\na.ts\n");
+
+    CompletableFuture<Content> lookup = store.lookup(path("/live.m3u8"));
+    fileIo.runAll();
+
+    Content.InMemory content = (Content.InMemory) lookup.join();
+    content.body().release();
+    assertThat(content.file().freshness().cacheControl()).isEqualTo("public, max-age=3");
+  }
+
+  @Test
+  void lookup_fileAboveObjectLimit_isStreamedFromDiskNotCached() throws IOException {
+    Files.write(root.resolve("big.ts"), new byte[64 * 1024 + 1]);
+
+    CompletableFuture<Content> lookup = store.lookup(path("/big.ts"));
+    fileIo.runAll();
+
+    assertThat(lookup.join()).isInstanceOf(Content.OnDisk.class);
+    assertThat(store.diskReads()).isZero();
+    assertThat(memory.weightedBytes()).isZero();
+  }
+
+  @Test
+  void lookup_missingFile_isRefusedAndNothingCached() {
+    CompletableFuture<Content> lookup = store.lookup(path("/nope.ts"));
+    fileIo.runAll();
+
+    assertThat(lookup.join()).isEqualTo(new Content.Refused(Library.Status.NOT_FOUND));
+    assertThat(memory.caffeine().synchronous().estimatedSize()).isZero();
+  }
+
+  @Test
+  void memoryTier_overCapacity_evictsAndReleasesBodies() throws IOException {
+    MemoryTier small = new MemoryTier(100_000, ticker);
+    CachePolicy policy = new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1));
+    ContentStore tiny = new ContentStore(Library.open(root), small, policy, PooledByteBufAllocator.DEFAULT, fileIo, 64 * 1024);
+    try {
+      for (int i = 0; i < 20; i++) {
+        Files.write(root.resolve("s" + i + ".ts"), new byte[30_000]);
+        CompletableFuture<Content> lookup = tiny.lookup(path("/s" + i + ".ts"));
+        fileIo.runAll();
+        ((Content.InMemory) lookup.join()).body().release();
+      }
+      small.caffeine().synchronous().cleanUp();
+
+      assertThat(small.weightedBytes()).isLessThanOrEqualTo(100_000);
+      assertThat(small.caffeine().synchronous().estimatedSize()).isLessThan(20);
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
+  void lookup_ioPoolRejects_failsTheLookup() {
+    ContentStore rejecting =
+        new ContentStore(
+            libraryOrThrow(),
+            memory,
+            new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1)),
+            PooledByteBufAllocator.DEFAULT,
+            task -> {
+              throw new java.util.concurrent.RejectedExecutionException("full");
+            },
+            1024);
+
+    assertThat(rejecting.lookup(path("/x.ts"))).isCompletedExceptionally();
+  }
+
+  private Library libraryOrThrow() {
+    try {
+      return Library.open(root);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
