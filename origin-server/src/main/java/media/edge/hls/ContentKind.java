@@ -26,7 +26,25 @@ public enum ContentKind {
   }
 
   /**
-   * Classifies a file name. An {@code .mp4} whose name contains {@code init} is an initialisation
+   * True for "init.mp4", "init_720p.mp4", "video_init.mp4", "audio-en-init.mp4"; false for
+   * "definition.mp4" or "infinity.mp4", which merely contain the letters.
+   */
+  private static boolean isInitName(String fileName) {
+    String name = fileName.toLowerCase(Locale.ROOT);
+    String base = name.substring(name.lastIndexOf('/') + 1, name.length() - ".mp4".length());
+    if (base.equals("init")) {
+      return true;
+    }
+    for (String word : base.split("[_.\\-]")) {
+      if (word.equals("init")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Classifies a file name. An {@code .mp4} whose name has the word {@code init} is an initialisation
    * section (the name packagers such as ffmpeg, Shaka and Bento4 give EXT-X-MAP files); other
    * {@code .mp4} files are treated as segments.
    */
@@ -49,7 +67,7 @@ public enum ContentKind {
       case "cmft":
         return SEGMENT;
       case "mp4":
-        return fileName.toLowerCase(Locale.ROOT).contains("init") ? INIT : SEGMENT;
+        return isInitName(fileName) ? INIT : SEGMENT;
       case "key":
         return KEY;
       case "vtt":

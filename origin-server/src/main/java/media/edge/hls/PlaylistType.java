@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * What a playlist's tags say about how long it stays valid (RFC 8216 section 6.2.2): a media
  * playlist with {@code #EXT-X-ENDLIST} (or {@code PLAYLIST-TYPE:VOD}) never changes; one without is
- * live and is reloaded every target duration; a multivariant playlist carries no target duration.
+ * live and is reloaded every target duration; a multivariant playlist has {@code #EXT-X-STREAM-INF}
+ * and no segments. A live playlist whose target duration is missing or malformed stays live
+ * (with target 0, so the shortest freshness), never mistaken for a long-lived multivariant one.
  *
  * @param variant which of the three this is
  * @param targetDurationSeconds the {@code #EXT-X-TARGETDURATION} value, or 0 when absent
@@ -35,6 +37,7 @@ public record PlaylistType(Variant variant, int targetDurationSeconds) {
     boolean endList = false;
     boolean vodType = false;
     boolean variantStreams = false;
+    boolean media = false;
     int target = 0;
     int length = text.length();
     int start = 0;
@@ -51,14 +54,17 @@ public record PlaylistType(Variant variant, int targetDurationSeconds) {
       } else if (line.startsWith("#EXT-X-STREAM-INF:")) {
         variantStreams = true;
       } else if (line.startsWith(TARGET)) {
+        media = true;
         target = parseTarget(line.substring(TARGET.length()));
+      } else if (line.startsWith("#EXTINF:") || line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
+        media = true;
       }
       start = end + 1;
     }
     if (endList || vodType) {
       return new PlaylistType(Variant.VOD, target);
     }
-    if (variantStreams || target == 0) {
+    if (variantStreams || !media) {
       return new PlaylistType(Variant.MULTIVARIANT, 0);
     }
     return new PlaylistType(Variant.LIVE, target);

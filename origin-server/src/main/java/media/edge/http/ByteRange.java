@@ -62,8 +62,12 @@ public record ByteRange(long first, long last) {
       if (suffix < 0) {
         return Parsed.IGNORED;
       }
-      if (suffix == 0 || length == 0) {
+      if (suffix == 0) {
         return Parsed.UNSATISFIABLE;
+      }
+      if (length == 0) {
+        // Satisfiable by RFC 9110 section 14.1.2, yet no Content-Range can describe zero bytes.
+        return Parsed.IGNORED;
       }
       return new Parsed(Kind.SATISFIABLE, new ByteRange(Math.max(0, length - suffix), length - 1));
     }

@@ -11,7 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * The folder of files served in origin mode. {@link #stat} follows symbolic links only as far as
  * the root: a link whose target lies outside the library is reported missing, so a packager's
- * convenience links work while a planted {@code ln -s /etc} does not.
+ * convenience links work while a planted {@code ln -s /etc} does not; nor may a link lead to a
+ * hidden file inside the root.
  *
  * <p>Blocking: call from a file I/O thread, never from an event loop. Immutable and thread-safe.
  */
@@ -45,12 +46,22 @@ public final class Library {
     static final Lookup FORBIDDEN = new Lookup(Status.FORBIDDEN, null);
   }
 
+  /** True when a link led to a hidden name (.git, .env) that the request path itself did not show. */
+  private static boolean hidden(Path relative) {
+    for (Path segment : relative) {
+      if (segment.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Finds the regular file a safe path names, resolving links and refusing any that leave the root. */
   public Lookup stat(LibraryPath path) {
     Path candidate = root.resolve(path.key());
     try {
       Path real = candidate.toRealPath();
-      if (!real.startsWith(root)) {
+      if (!real.startsWith(root) || hidden(root.relativize(real))) {
         return Lookup.NOT_FOUND;
       }
       BasicFileAttributes attributes =

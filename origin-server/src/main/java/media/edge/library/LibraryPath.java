@@ -94,7 +94,9 @@ public final class LibraryPath {
     if (hidden) {
       return Parsed.HIDDEN;
     }
-    if (key.length() == 0) {
+    if (key.length() == 0 || decoded.endsWith("/")) {
+      // A trailing slash names a folder; serving the file would make players resolve
+      // relative URIs against the wrong base.
       return Parsed.MISSING;
     }
     return new Parsed(Outcome.OK, new LibraryPath(key.toString()));
@@ -141,15 +143,19 @@ public final class LibraryPath {
       bytes[n++] = (byte) b;
       i += 2;
     }
+    String text;
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, 0, n))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, 0, n))
+              .toString();
     } catch (CharacterCodingException e) {
       return null;
     }
+    // C1 controls (U+0080..U+009F) decode from valid UTF-8 but are no more welcome than C0 ones.
+    return text.chars().anyMatch(Character::isISOControl) ? null : text;
   }
 }

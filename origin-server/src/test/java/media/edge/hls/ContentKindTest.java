@@ -26,6 +26,12 @@ class ContentKindTest {
   }
 
   @Test
+  void of_mp4MerelyContainingInitLetters_isSegment() {
+    assertThat(ContentKind.of("definition.mp4")).isEqualTo(ContentKind.SEGMENT);
+    assertThat(ContentKind.of("infinity.mp4")).isEqualTo(ContentKind.SEGMENT);
+  }
+
+  @Test
   void of_otherMp4_isSegment() {
     assertThat(ContentKind.of("video_1.mp4")).isEqualTo(ContentKind.SEGMENT);
   }

@@ -188,7 +188,7 @@ class PlaylistTypeTest {
 
   @Test
   void scan_liveWithMalformedTargetDuration_isStillLive() {
-    // BUG: a live media playlist (segments, no #EXT-X-ENDLIST) whose #EXT-X-TARGETDURATION does not
+    // Regression (fixed): a live media playlist (segments, no #EXT-X-ENDLIST) whose #EXT-X-TARGETDURATION does not
     // parse (or is missing) is classified MULTIVARIANT, so CachePolicy gives it the master-playlist
     // value "public, max-age=60": CDNs and players keep a live playlist for a minute, playback
     // stalls and falls out of the live window. RFC 8216 section 4.3.3.1 makes the tag REQUIRED in

@@ -39,6 +39,7 @@ class BadInputTest {
               Files.createSymbolicLink(root.resolve("escape.txt"), outside.resolve("secret.txt"));
               Files.createSymbolicLink(root.resolve("escape-dir"), outside);
               Files.createSymbolicLink(root.resolve("inside-link.txt"), root.resolve("ok.txt"));
+              Files.createSymbolicLink(root.resolve("to-hidden.txt"), root.resolve(".env"));
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -106,6 +107,16 @@ class BadInputTest {
   void get_symlinkPointingOutside_returns404() throws IOException {
     assertCleanError(RawHttp.get(server.port(), "/escape.txt"), 404);
     assertCleanError(RawHttp.get(server.port(), "/escape-dir/secret.txt"), 404);
+  }
+
+  @Test
+  void get_symlinkToHiddenFileInside_returns404() throws IOException {
+    assertCleanError(RawHttp.get(server.port(), "/to-hidden.txt"), 404);
+  }
+
+  @Test
+  void get_fileWithTrailingSlash_returns404() throws IOException {
+    assertCleanError(RawHttp.get(server.port(), "/ok.txt/"), 404);
   }
 
   @Test

@@ -148,7 +148,7 @@ class ByteRangeTest {
 
   @Test
   void parse_suffixOnZeroLengthFile_isIgnored() {
-    // BUG: RFC 9110 section 14.1.2: "When a selected representation has zero length, the only
+    // Regression (fixed): RFC 9110 section 14.1.2: "When a selected representation has zero length, the only
     // satisfiable form of range-spec in a GET request is a suffix-range with a non-zero
     // suffix-length." So "bytes=-5" on an empty file is satisfiable and a 416 is wrong; since no
     // Content-Range can describe zero bytes, the answer must be to ignore the Range (section 14.2
