@@ -87,6 +87,8 @@ public final class EdgeServer implements AutoCloseable {
   public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker) throws StartupException {
     try {
       return new EdgeServer(config, clock, ticker);
+    } catch (PortUnavailableException e) {
+      throw new StartupException(e.getMessage(), e);
     } catch (IOException e) {
       throw new StartupException(
           "library.root: " + config.library().root() + " (expected: a readable directory; " + e.getMessage() + ")", e);

@@ -1,0 +1,179 @@
+package media.edge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import media.edge.testing.RawHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line as an operator uses it: a real JVM per case, started like
+ * {@code java -jar origin-server.jar ...}, its output read and its exit code checked.
+ */
+class CommandLineTest {
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/ \\(admin http://[^:]+:(\\d+)/metrics\\)");
+
+  @TempDir Path dir;
+
+  /** A started server process with its stdout being read. */
+  private static final class Running implements AutoCloseable {
+    final Process process;
+    final BufferedReader out;
+    final List<String> lines = new ArrayList<>();
+
+    Running(Process process) {
+      this.process = process;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads stdout until the "listening" line and returns its data and admin ports. */
+    int[] ports() throws IOException {
+      String line;
+      while ((line = out.readLine()) != null) {
+        lines.add(line);
+        Matcher matcher = LISTENING.matcher(line);
+        if (matcher.find()) {
+          return new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))};
+        }
+      }
+      throw new AssertionError("server exited without listening: " + lines + " " + stderr());
+    }
+
+    String stderr() throws IOException {
+      return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  private static ProcessBuilder java(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Xmx256m");
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+    return builder;
+  }
+
+  private static Running start(ProcessBuilder builder) throws IOException {
+    return new Running(builder.start());
+  }
+
+  /** Runs to completion and returns {exit code, stdout, stderr}. */
+  private static Object[] run(ProcessBuilder builder) throws Exception {
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Object[] {process.exitValue(), out, err};
+  }
+
+  @Test
+  void serve_portZero_printsBoundPortsAndServes_thenSigtermDrainsAndExitsZero() throws Exception {
+    Files.writeString(dir.resolve("a.m3u8"), "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nb.m3u8\n");
+    try (Running server =
+        start(java("serve", "--library", dir.toString(), "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1"))) {
+      int[] ports = server.ports();
+
+      assertThat(RawHttp.get(ports[0], "/a.m3u8").status()).isEqualTo(200);
+      assertThat(RawHttp.get(ports[1], "/readyz").status()).isEqualTo(200);
+
+      server.process.destroy(); // SIGTERM
+      assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.process.exitValue()).isZero();
+    }
+  }
+
+  @Test
+  void noArguments_servesTheDemoAndPrintsThePlayUrl() throws Exception {
+    try (Running server = start(java("demo", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1"))) {
+      int[] ports = server.ports();
+      String play = server.out.readLine();
+
+      assertThat(play).contains("http://127.0.0.1:" + ports[0] + "/demo/master.m3u8");
+      assertThat(RawHttp.get(ports[0], "/demo/master.m3u8").text()).startsWith("#EXTM3U");
+      server.process.destroy();
+      assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.process.exitValue()).isZero();
+    }
+  }
+
+  @Test
+  void environmentVariable_overridesThePort() throws Exception {
+    ProcessBuilder builder = java("serve", "--library", dir.toString(), "--bind", "127.0.0.1", "--admin-port", "0");
+    builder.environment().put("EDGE_SERVER_PORT", "0");
+    try (Running server = start(builder)) {
+      assertThat(server.ports()[0]).isNotEqualTo(8080).isPositive();
+    }
+  }
+
+  @Test
+  void missingLibrary_exitsNonZeroWithOneLineNamingTheKey() throws Exception {
+    Object[] result = run(java("serve", "--library", dir.resolve("nope").toString(), "--port", "0"));
+
+    assertThat((int) result[0]).isEqualTo(2);
+    String err = ((String) result[2]).strip();
+    assertThat(err.lines()).hasSize(1);
+    assertThat(err).contains("library.root").contains("nope").contains("expected");
+    assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void badConfigFile_unknownKeyOrWrongType_exitNonZeroNamingTheKey() throws Exception {
+    Path unknown = dir.resolve("unknown.yaml");
+    Files.writeString(unknown, "server:\n  prot: 8080\n");
+    Path wrongType = dir.resolve("wrong.yaml");
+    Files.writeString(wrongType, "server:\n  port: eighty\nlibrary:\n  root: " + dir + "\n");
+
+    Object[] first = run(java("serve", "--config", unknown.toString(), "--library", dir.toString()));
+    Object[] second = run(java("serve", "--config", wrongType.toString()));
+
+    assertThat((int) first[0]).isEqualTo(2);
+    assertThat(((String) first[2]).strip()).contains("server.prot").doesNotContain("\tat ").hasLineCount(1);
+    assertThat((int) second[0]).isEqualTo(2);
+    assertThat(((String) second[2]).strip()).contains("server.port").contains("eighty").hasLineCount(1);
+  }
+
+  @Test
+  void portInUse_exitsNonZeroNamingTheKey() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Object[] result =
+          run(java("serve", "--library", dir.toString(), "--bind", "127.0.0.1", "--port",
+              Integer.toString(taken.getLocalPort()), "--admin-port", "0"));
+
+      assertThat((int) result[0]).isEqualTo(2);
+      String err = ((String) result[2]).strip();
+      assertThat(err).startsWith("origin-server: server.port: " + taken.getLocalPort() + " (expected:")
+          .doesNotContain("library.root")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void badFlagValue_exitsNonZero() throws Exception {
+    Object[] result = run(java("serve", "--library", dir.toString(), "--port", "70000"));
+
+    assertThat((int) result[0]).isEqualTo(2);
+    assertThat((String) result[2]).contains("server.port").contains("70000");
+  }
+}
