@@ -317,7 +317,10 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 exchange.cache.tag(),
                 exchange.userAgent());
           }
-          if (future.isSuccess() && ctx.channel().isActive()) {
+          if (connections.draining()) {
+            // Headers may have gone out before the drain began, without Connection: close.
+            ctx.close();
+          } else if (future.isSuccess() && ctx.channel().isActive()) {
             ctx.read();
           }
         });
