@@ -54,6 +54,7 @@ public final class EdgeServer implements AutoCloseable {
 
   private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException {
     this.config = config;
+    Library library = Library.open(config.library().root());
     Transport chosen = Transport.best();
     this.transport = chosen.name();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory());
@@ -64,7 +65,7 @@ public final class EdgeServer implements AutoCloseable {
     CachePolicy policy = new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate());
     this.store =
         new ContentStore(
-            Library.open(config.library().root()),
+            library,
             memory,
             policy,
             PooledByteBufAllocator.DEFAULT,
