@@ -48,7 +48,8 @@ class AdminPortTest {
         .contains("edge_connections_active")
         .containsPattern("edge_http_rejections_total\\{reason=\"bad_path\"\\} [1-9]")
         .contains("jvm_memory_used_bytes")
-        .contains("jvm_gc_pause_seconds")
+        .contains("jvm_gc_max_data_size_bytes")
+        .contains("jvm_threads_live_threads")
         .contains("process_cpu_seconds_total")
         .contains("netty_allocator_memory_used_bytes{memory=\"direct\"}");
   }
