@@ -22,13 +22,16 @@ public final class CachedFile extends AbstractReferenceCounted {
   private final ByteBuf body;
   private final FileMeta meta;
   private final ContentKind kind;
+  private final String contentType;
   private final Freshness freshness;
   private volatile long validatedAtNanos;
 
-  CachedFile(ByteBuf body, FileMeta meta, ContentKind kind, Freshness freshness, long validatedAtNanos) {
+  CachedFile(
+      ByteBuf body, FileMeta meta, ContentKind kind, String contentType, Freshness freshness, long validatedAtNanos) {
     this.body = body;
     this.meta = meta;
     this.kind = kind;
+    this.contentType = contentType;
     this.freshness = freshness;
     this.validatedAtNanos = validatedAtNanos;
   }
@@ -41,6 +44,11 @@ public final class CachedFile extends AbstractReferenceCounted {
   /** The kind decided from the file name. */
   public ContentKind kind() {
     return kind;
+  }
+
+  /** The {@code Content-Type} value. */
+  public String contentType() {
+    return contentType;
   }
 
   /** Cache-Control and how long this body may be served before looking at the disk again. */

@@ -19,7 +19,7 @@ public sealed interface Content permits Content.InMemory, Content.OnDisk, Conten
   record InMemory(CachedFile file, ByteBuf body, String tier) implements Content {}
 
   /** A file too large for memory, streamed from disk with zero copy. */
-  record OnDisk(FileMeta meta, ContentKind kind, Freshness freshness) implements Content {}
+  record OnDisk(FileMeta meta, ContentKind kind, String contentType, Freshness freshness) implements Content {}
 
   /** Not served: missing or forbidden. */
   record Refused(Library.Status status) implements Content {}

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import media.edge.hls.CachePolicy;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
+import media.edge.hls.MediaTypes;
 import media.edge.hls.PlaylistType;
 import media.edge.library.FileMeta;
 import media.edge.library.Library;
@@ -95,7 +96,7 @@ public final class ContentStore {
     ContentKind kind = ContentKind.of(path.fileName());
     if (meta.size() > maxObjectBytes) {
       return CompletableFuture.completedFuture(
-          new Content.OnDisk(meta, kind, policy.freshness(kind, null)));
+          new Content.OnDisk(meta, kind, MediaTypes.of(path.fileName()), policy.freshness(kind, null)));
     }
     String key = path.key();
     CachedFile stale = memory.peek(key);
@@ -133,7 +134,7 @@ public final class ContentStore {
     ByteBuf body = file.retainedBody();
     if (body == null) {
       // Evicted between the load and now (a tiny cache under pressure): stream it instead.
-      return new Content.OnDisk(file.meta(), kind, file.freshness());
+      return new Content.OnDisk(file.meta(), kind, file.contentType(), file.freshness());
     }
     return new Content.InMemory(file, body, loadedHere ? "disk" : "memory");
   }
@@ -151,7 +152,8 @@ public final class ContentStore {
           Freshness freshness =
               policy.freshness(
                   kind, kind == ContentKind.PLAYLIST ? PlaylistType.scan(body.nioBuffer()) : null);
-          CachedFile file = new CachedFile(body, meta, kind, freshness, memory.now());
+          CachedFile file =
+              new CachedFile(body, meta, kind, MediaTypes.of(path.fileName()), freshness, memory.now());
           done = true;
           return file;
         }

@@ -141,10 +141,18 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       serve(ctx, exchange, hit);
       return;
     }
-    store
-        .lookup(file)
-        .whenComplete(
-            (content, error) -> ctx.executor().execute(() -> afterLookup(ctx, exchange, content, error)));
+    store.lookup(file).whenComplete((content, error) -> resume(ctx, exchange, content, error));
+  }
+
+  /** Back to the channel's event loop after a lookup; if it is gone (shutdown), drop the body. */
+  private void resume(ChannelHandlerContext ctx, Exchange exchange, Content content, Throwable error) {
+    try {
+      ctx.executor().execute(() -> afterLookup(ctx, exchange, content, error));
+    } catch (RejectedExecutionException e) {
+      if (content instanceof Content.InMemory) {
+        ((Content.InMemory) content).body().release();
+      }
+    }
   }
 
   private void afterLookup(ChannelHandlerContext ctx, Exchange exchange, Content content, Throwable error) {
@@ -186,7 +194,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void serveMemory(ChannelHandlerContext ctx, Exchange exchange, Content.InMemory content) {
     ByteBuf body = content.body();
     FileMeta meta = content.file().meta();
-    Planned plan = plan(exchange, meta, content.file().freshness());
+    Planned plan = plan(exchange, meta, content.file().contentType(), content.file().freshness());
     if (plan.immediate != null || exchange.head) {
       body.release();
       finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
@@ -203,7 +211,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void serveDisk(ChannelHandlerContext ctx, Exchange exchange, Content.OnDisk content) {
     FileMeta meta = content.meta();
-    Planned plan = plan(exchange, meta, content.freshness());
+    Planned plan = plan(exchange, meta, content.contentType(), content.freshness());
     if (plan.immediate != null || exchange.head) {
       finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
       return;
@@ -227,12 +235,12 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   private record Planned(FullHttpResponse immediate, HttpResponseStatus status, HttpHeaders headers, ByteRange range) {}
 
-  private Planned plan(Exchange exchange, FileMeta meta, Freshness freshness) {
+  private Planned plan(Exchange exchange, FileMeta meta, String contentType, Freshness freshness) {
     String etag = meta.etag();
     long modified = meta.modifiedSeconds();
     HttpHeaders request = exchange.headers;
     if (Preconditions.notModified(request, etag, modified)) {
-      HttpHeaders headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+      HttpHeaders headers = responses.fileHeaders(request, exchange.kind, contentType, meta, freshness);
       Responses.stripForNotModified(headers);
       return new Planned(Responses.withoutBody(HttpResponseStatus.NOT_MODIFIED, headers), null, null, null);
     }
@@ -249,12 +257,12 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return new Planned(unsatisfiable, null, null, null);
       case SATISFIABLE:
         ByteRange r = range.range();
-        headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+        headers = responses.fileHeaders(request, exchange.kind, contentType, meta, freshness);
         headers.set(HttpHeaderNames.CONTENT_RANGE, r.contentRange(length));
         headers.set(HttpHeaderNames.CONTENT_LENGTH, r.length());
         return new Planned(null, HttpResponseStatus.PARTIAL_CONTENT, headers, r);
       default:
-        headers = responses.fileHeaders(request, exchange.kind, meta, freshness);
+        headers = responses.fileHeaders(request, exchange.kind, contentType, meta, freshness);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
         return new Planned(null, HttpResponseStatus.OK, headers, new ByteRange(0, length - 1));
     }

@@ -9,11 +9,11 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.Locale;
+import media.edge.library.HttpDate;
 
 /**
- * HTTP dates (RFC 9110 section 5.6.7): formats IMF-fixdate, and parses all three historic forms
- * as recipients must. {@code DateTimeFormatter.RFC_1123_DATE_TIME} is not used because it drops
- * the leading zero of the day, which IMF-fixdate requires.
+ * HTTP dates (RFC 9110 section 5.6.7): formats IMF-fixdate (through {@link HttpDate}), and parses
+ * all three historic forms as recipients must.
  *
  * <p>The {@code Date} header is formatted once per second and shared; an instance is thread-safe.
  */
@@ -57,7 +57,7 @@ public final class HttpDates {
 
   /** Formats epoch seconds as IMF-fixdate. */
   public static String format(long epochSecond) {
-    return IMF_FIXDATE.format(java.time.Instant.ofEpochSecond(epochSecond));
+    return HttpDate.format(epochSecond);
   }
 
   /**

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import media.edge.hls.CachePolicy;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
-import media.edge.hls.MediaTypes;
 import media.edge.library.FileMeta;
 
 /**
@@ -71,13 +70,17 @@ final class Responses {
     return response;
   }
 
-  /** Headers of a file answer (200, 206 or 304); the caller adds the length and range. */
-  HttpHeaders fileHeaders(HttpHeaders request, ContentKind kind, FileMeta meta, Freshness freshness) {
+  /**
+   * Headers of a file answer (200, 206 or 304); the caller adds the length and range. Every value
+   * but {@code Date} was computed when the file was looked up, not per request.
+   */
+  HttpHeaders fileHeaders(
+      HttpHeaders request, ContentKind kind, String contentType, FileMeta meta, Freshness freshness) {
     HttpHeaders headers = new DefaultHttpHeaders(false);
     headers.set(HttpHeaderNames.DATE, dates.now());
-    headers.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(meta.file().getFileName().toString()));
+    headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
     headers.set(HttpHeaderNames.ETAG, meta.etag());
-    headers.set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(meta.modifiedSeconds()));
+    headers.set(HttpHeaderNames.LAST_MODIFIED, meta.lastModified());
     headers.set(HttpHeaderNames.CACHE_CONTROL, freshness.cacheControl());
     headers.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
     if (gzipPlaylists && kind == ContentKind.PLAYLIST) {

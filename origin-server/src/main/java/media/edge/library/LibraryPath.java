@@ -67,6 +67,13 @@ public final class LibraryPath {
     if (decoded == null) {
       return Parsed.BAD;
     }
+    if (decoded.length() > 1
+        && decoded.indexOf("//") < 0
+        && decoded.indexOf("/.") < 0
+        && decoded.charAt(decoded.length() - 1) != '/') {
+      // The common case (a clean path): no segment to drop, merge or refuse.
+      return new Parsed(Outcome.OK, new LibraryPath(decoded.substring(1)));
+    }
     StringBuilder key = new StringBuilder(decoded.length());
     boolean hidden = false;
     int start = 1;
