@@ -70,11 +70,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * rotate over them, as a player's would; requests carry the headers of a browser-based player.
  *
  * <p>Two deliberate differences from the server. Auto-read is on, where the server turns it off:
- * with Netty 4.2.18's {@code FlowControlHandler}, the {@code read()} that {@code FileHandler} issues
- * when an answer is written at once (every memory hit) is cancelled by the
- * {@code channelReadComplete} that follows it, so the next request on the connection is held until
- * the idle timeout. With auto-read off this benchmark would stop at its second operation; with it
- * on, {@code FlowControlHandler} passes requests straight through. And {@code cache.memory-revalidate}
+ * requests are injected as objects, not read from a socket, and with auto-read on
+ * {@code FlowControlHandler} passes them straight through (the server's read-one-request-at-a-time
+ * logic is covered by the socket tests in origin-server). And {@code cache.memory-revalidate}
  * is raised from one second to an hour, so that every operation is a memory hit. With the default,
  * one request per file per second takes the revalidation path (a {@code stat} on a file I/O
  * thread), which deserves its own benchmark and which an {@code EmbeddedChannel} cannot host
