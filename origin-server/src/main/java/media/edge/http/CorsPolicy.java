@@ -33,17 +33,27 @@ final class CorsPolicy {
 
   /** Adds the CORS headers of an actual (non-preflight) response. */
   void apply(HttpHeaders request, HttpHeaders response) {
+    if (allowOrigin(request, response)) {
+      response.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+    }
+  }
+
+  /**
+   * Sets {@code Access-Control-Allow-Origin} when the request's origin may read the answer (and
+   * {@code Vary: Origin} when the answer depends on it); false when it may not.
+   */
+  private boolean allowOrigin(HttpHeaders request, HttpHeaders response) {
     if (anyOrigin) {
       response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-    } else {
-      response.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-      String origin = request.get(HttpHeaderNames.ORIGIN);
-      if (origin == null || !origins.contains(origin)) {
-        return;
-      }
-      response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      return true;
     }
-    response.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+    response.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+    String origin = request.get(HttpHeaderNames.ORIGIN);
+    if (origin == null || !origins.contains(origin)) {
+      return false;
+    }
+    response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    return true;
   }
 
   /** True for a CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
@@ -54,15 +64,8 @@ final class CorsPolicy {
 
   /** Adds the headers of a preflight answer (204). A disallowed origin gets none, and the browser blocks. */
   void preflight(HttpHeaders request, HttpHeaders response) {
-    if (anyOrigin) {
-      response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-    } else {
-      response.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-      String origin = request.get(HttpHeaderNames.ORIGIN);
-      if (origin == null || !origins.contains(origin)) {
-        return;
-      }
-      response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if (!allowOrigin(request, response)) {
+      return;
     }
     response.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS);
     String requested = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);

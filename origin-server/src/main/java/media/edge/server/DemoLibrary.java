@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * The built-in demo: a small ffmpeg-made HLS title shipped inside the jar under {@code demo/},
  * copied to a temporary library so that it is served by exactly the code that serves a real one.
  */
-final class DemoLibrary {
+public final class DemoLibrary {
   static final String FOLDER = "demo";
   static final String MASTER = FOLDER + "/master.m3u8";
 
@@ -28,12 +28,18 @@ final class DemoLibrary {
 
   /** Copies the demo into a new temporary folder (deleted at exit) and returns that library root. */
   static Path extract() throws IOException {
+    Path root = Files.createTempDirectory("edge-demo-");
+    copyTo(root.resolve(FOLDER));
+    deleteOnExit(root);
+    return root;
+  }
+
+  /** Copies the demo title, from the jar or the class folder, into {@code target}. */
+  public static void copyTo(Path target) throws IOException {
     URL marker = DemoLibrary.class.getClassLoader().getResource(MASTER);
     if (marker == null) {
       throw new IOException("the demo is missing from the classpath (" + MASTER + ")");
     }
-    Path root = Files.createTempDirectory("edge-demo-");
-    Path target = root.resolve(FOLDER);
     try {
       URI uri = marker.toURI();
       if ("jar".equals(uri.getScheme())) {
@@ -46,8 +52,6 @@ final class DemoLibrary {
     } catch (URISyntaxException e) {
       throw new IOException("cannot locate the demo: " + e.getMessage(), e);
     }
-    deleteOnExit(root);
-    return root;
   }
 
   private static void copyTree(Path source, Path target) throws IOException {

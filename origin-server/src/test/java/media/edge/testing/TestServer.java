@@ -1,24 +1,17 @@
 package media.edge.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
 import media.edge.config.LibraryConfig;
+import media.edge.server.DemoLibrary;
 import media.edge.server.EdgeServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -55,7 +48,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     root = Files.createTempDirectory("edge-test-");
-    copyDemo(root.resolve("demo"));
+    DemoLibrary.copyTo(root.resolve("demo"));
     library.accept(root);
     EdgeConfig defaults = ConfigLoader.defaults();
     EdgeConfig config =
@@ -112,38 +105,5 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
       }
     }
     return 0;
-  }
-
-  /** Copies the demo title from the classpath into {@code target}. */
-  public static void copyDemo(Path target) throws IOException {
-    try {
-      URI uri = TestServer.class.getClassLoader().getResource("demo/master.m3u8").toURI();
-      if ("jar".equals(uri.getScheme())) {
-        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-          copyTree(jar.getPath("/demo"), target);
-        }
-      } else {
-        copyTree(Path.of(uri).getParent(), target);
-      }
-    } catch (URISyntaxException e) {
-      throw new IOException(e);
-    }
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(source)) {
-      files = walk.collect(Collectors.toList());
-    }
-    for (Path file : files) {
-      Path destination = target.resolve(source.relativize(file).toString());
-      if (Files.isDirectory(file)) {
-        Files.createDirectories(destination);
-      } else {
-        try (InputStream in = Files.newInputStream(file)) {
-          Files.copy(in, destination);
-        }
-      }
-    }
   }
 }
