@@ -77,15 +77,15 @@ class ConfigKeyTableTest {
 
   @Test
   void samples_coverEveryKeyOfTheLoader() {
-    assertThat(SAMPLES.keySet()).containsExactlyElementsOf(ConfigLoader.keys());
+    assertThat(SAMPLES.keySet()).containsExactlyElementsOf(Settings.keys());
   }
 
   @Test
   void envName_upperCasesAndTurnsDotsAndDashesIntoUnderscores() {
-    assertThat(ConfigLoader.envName("server.port")).isEqualTo("EDGE_SERVER_PORT");
-    assertThat(ConfigLoader.envName("cache.memory-bytes")).isEqualTo("EDGE_CACHE_MEMORY_BYTES");
-    assertThat(ConfigLoader.envName("http.cors.allowed-origins")).isEqualTo("EDGE_HTTP_CORS_ALLOWED_ORIGINS");
-    assertThat(ConfigLoader.envName("library.root")).isEqualTo("EDGE_LIBRARY_ROOT");
+    assertThat(Settings.envName("server.port")).isEqualTo("EDGE_SERVER_PORT");
+    assertThat(Settings.envName("cache.memory-bytes")).isEqualTo("EDGE_CACHE_MEMORY_BYTES");
+    assertThat(Settings.envName("http.cors.allowed-origins")).isEqualTo("EDGE_HTTP_CORS_ALLOWED_ORIGINS");
+    assertThat(Settings.envName("library.root")).isEqualTo("EDGE_LIBRARY_ROOT");
   }
 
   @ParameterizedTest
@@ -103,7 +103,7 @@ class ConfigKeyTableTest {
   void load_keyFromEnvironment_setsOnlyItsComponent(String key) throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("EDGE_LIBRARY_ROOT", library.toString());
-    env.put(ConfigLoader.envName(key), text(key));
+    env.put(Settings.envName(key), text(key));
 
     assertOnlyChanged(key, ConfigLoader.load(null, env, Map.of()));
   }

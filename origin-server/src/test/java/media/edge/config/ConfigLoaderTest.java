@@ -150,7 +150,7 @@ class ConfigLoaderTest {
     assertThat(c.cache().memoryMaxObjectBytes()).isEqualTo(1 << 20);
     assertThat(c.http().cacheControl().livePlaylistTargetFraction()).isEqualTo(0.25);
     assertThat(c.library().root()).isEqualTo(library);
-    assertThat(ConfigLoader.envName("http.cors.allowed-origins")).isEqualTo("EDGE_HTTP_CORS_ALLOWED_ORIGINS");
+    assertThat(Settings.envName("http.cors.allowed-origins")).isEqualTo("EDGE_HTTP_CORS_ALLOWED_ORIGINS");
   }
 
   @Test
@@ -242,8 +242,8 @@ class ConfigLoaderTest {
 
   @Test
   void show_sensitiveValue_isRedacted() {
-    assertThat(ConfigLoader.show("hunter2", true)).isEqualTo("<redacted>");
-    assertThat(ConfigLoader.show("hunter2", false)).isEqualTo("\"hunter2\"");
+    assertThat(RawValue.show("hunter2", true)).isEqualTo("<redacted>");
+    assertThat(RawValue.show("hunter2", false)).isEqualTo("\"hunter2\"");
   }
 
   // ---- rules across keys --------------------------------------------------------------------------
@@ -466,7 +466,7 @@ class ConfigLoaderTest {
 
   @Test
   void load_fileOverOneMebibyte_isRefusedUnparsed() throws IOException {
-    Files.writeString(yaml, "# " + "x".repeat(ConfigLoader.MAX_FILE_BYTES) + "\n");
+    Files.writeString(yaml, "# " + "x".repeat(YamlFile.MAX_FILE_BYTES) + "\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ": more than 1048576 bytes (expected: a YAML file of at most 1 MiB)");
@@ -475,7 +475,7 @@ class ConfigLoaderTest {
   @Test
   void load_fileOfExactlyOneMebibyte_isAccepted() throws Exception {
     String line = "server:\n  port: 9000\n";
-    Files.writeString(yaml, line + "#".repeat(ConfigLoader.MAX_FILE_BYTES - line.length()));
+    Files.writeString(yaml, line + "#".repeat(YamlFile.MAX_FILE_BYTES - line.length()));
 
     assertThat(ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())).server().port()).isEqualTo(9000);
   }

@@ -47,7 +47,7 @@ class EdgeYamlTest {
   void edgeYaml_listsEveryKey() throws IOException {
     Map<String, Object> yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(EDGE_YAML));
 
-    assertThat(flatten("", yaml)).containsExactlyElementsOf(ConfigLoader.keys());
+    assertThat(flatten("", yaml)).containsExactlyElementsOf(Settings.keys());
   }
 
   @Test

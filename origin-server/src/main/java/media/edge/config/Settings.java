@@ -1,0 +1,161 @@
+package media.edge.config;
+
+import static media.edge.config.ValueTypes.ADDRESS;
+import static media.edge.config.ValueTypes.BOOLEAN;
+import static media.edge.config.ValueTypes.DIRECTORY;
+import static media.edge.config.ValueTypes.DURATION;
+import static media.edge.config.ValueTypes.FRACTION;
+import static media.edge.config.ValueTypes.HEADER_VALUE;
+import static media.edge.config.ValueTypes.LIMIT_BYTES;
+import static media.edge.config.ValueTypes.MEMORY_BYTES;
+import static media.edge.config.ValueTypes.OBJECT_BYTES;
+import static media.edge.config.ValueTypes.ORIGINS;
+import static media.edge.config.ValueTypes.PORT;
+import static media.edge.config.ValueTypes.POSITIVE_DURATION;
+import static media.edge.config.ValueTypes.THREADS;
+import static media.edge.config.ValueTypes.THREADS_OR_ZERO;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The declarative key table: every {@link Setting}, with its type and where its default sits. YAML
+ * nesting, environment names and unknown-key messages all derive from this table, so a key is
+ * declared here once and nowhere else spells it.
+ *
+ * <p>Immutable after class initialization; safe to read from any thread.
+ */
+final class Settings {
+
+  static final String ENV_PREFIX = "EDGE_";
+
+  static final Setting<String> SERVER_BIND = setting("server.bind", ADDRESS, c -> c.server().bind());
+  static final Setting<Integer> SERVER_PORT = setting("server.port", PORT, c -> c.server().port());
+  static final Setting<Integer> SERVER_ADMIN_PORT =
+      setting("server.admin-port", PORT, c -> c.server().adminPort());
+  static final Setting<Duration> SERVER_IDLE_TIMEOUT =
+      setting("server.idle-timeout", POSITIVE_DURATION, c -> c.server().idleTimeout());
+  static final Setting<Duration> SERVER_DRAIN_TIMEOUT =
+      setting("server.drain-timeout", POSITIVE_DURATION, c -> c.server().drainTimeout());
+  static final Setting<Integer> SERVER_MAX_URI_BYTES =
+      setting("server.max-uri-bytes", LIMIT_BYTES, c -> c.server().maxUriBytes());
+  static final Setting<Integer> SERVER_MAX_HEADER_BYTES =
+      setting("server.max-header-bytes", LIMIT_BYTES, c -> c.server().maxHeaderBytes());
+  static final Setting<Integer> SERVER_IO_THREADS =
+      setting("server.io-threads", THREADS_OR_ZERO, c -> c.server().ioThreads());
+  static final Setting<Integer> SERVER_FILE_THREADS =
+      setting("server.file-threads", THREADS, c -> c.server().fileThreads());
+
+  static final Setting<Path> LIBRARY_ROOT = setting("library.root", DIRECTORY, c -> c.library().root());
+
+  static final Setting<Long> CACHE_MEMORY_BYTES =
+      setting("cache.memory-bytes", MEMORY_BYTES, c -> c.cache().memoryBytes());
+  static final Setting<Long> CACHE_MEMORY_MAX_OBJECT_BYTES =
+      setting("cache.memory-max-object-bytes", OBJECT_BYTES, c -> c.cache().memoryMaxObjectBytes());
+  static final Setting<Duration> CACHE_MEMORY_REVALIDATE =
+      setting("cache.memory-revalidate", DURATION, c -> c.cache().memoryRevalidate());
+
+  static final Setting<Boolean> HTTP_GZIP_PLAYLISTS =
+      setting("http.gzip-playlists", BOOLEAN, c -> c.http().gzipPlaylists());
+  static final Setting<String> CC_SEGMENT =
+      setting("http.cache-control.segment", HEADER_VALUE, c -> c.http().cacheControl().segment());
+  static final Setting<String> CC_INIT =
+      setting("http.cache-control.init", HEADER_VALUE, c -> c.http().cacheControl().init());
+  static final Setting<String> CC_VOD_PLAYLIST =
+      setting("http.cache-control.vod-playlist", HEADER_VALUE, c -> c.http().cacheControl().vodPlaylist());
+  static final Setting<String> CC_MASTER_PLAYLIST =
+      setting("http.cache-control.master-playlist", HEADER_VALUE, c -> c.http().cacheControl().masterPlaylist());
+  static final Setting<Double> CC_LIVE_PLAYLIST_TARGET_FRACTION = setting(
+      "http.cache-control.live-playlist-target-fraction",
+      FRACTION,
+      c -> c.http().cacheControl().livePlaylistTargetFraction());
+  static final Setting<String> CC_KEY =
+      setting("http.cache-control.key", HEADER_VALUE, c -> c.http().cacheControl().key());
+  static final Setting<String> CC_SUBTITLE =
+      setting("http.cache-control.subtitle", HEADER_VALUE, c -> c.http().cacheControl().subtitle());
+  static final Setting<String> CC_OTHER =
+      setting("http.cache-control.other", HEADER_VALUE, c -> c.http().cacheControl().other());
+  static final Setting<String> CC_ERROR =
+      setting("http.cache-control.error", HEADER_VALUE, c -> c.http().cacheControl().error());
+  static final Setting<List<String>> CORS_ALLOWED_ORIGINS =
+      setting("http.cors.allowed-origins", ORIGINS, c -> c.http().cors().allowedOrigins());
+  static final Setting<Duration> CORS_MAX_AGE =
+      setting("http.cors.max-age", DURATION, c -> c.http().cors().maxAge());
+
+  static final Setting<Boolean> LOG_ACCESS = setting("log.access", BOOLEAN, c -> c.log().access());
+
+  /** Every setting, in the order of {@code config/edge.yaml}; this order also makes errors deterministic. */
+  static final List<Setting<?>> ALL = List.of(
+      SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
+      SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
+      LIBRARY_ROOT,
+      CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE,
+      HTTP_GZIP_PLAYLISTS,
+      CC_SEGMENT, CC_INIT, CC_VOD_PLAYLIST, CC_MASTER_PLAYLIST, CC_LIVE_PLAYLIST_TARGET_FRACTION,
+      CC_KEY, CC_SUBTITLE, CC_OTHER, CC_ERROR,
+      CORS_ALLOWED_ORIGINS, CORS_MAX_AGE,
+      LOG_ACCESS);
+
+  private static final Map<String, Setting<?>> BY_KEY = index(Setting::key);
+  private static final Map<String, Setting<?>> BY_ENV_NAME = index(Setting::envName);
+
+  private Settings() {}
+
+  /** Every dotted key, in table order; lets tests check that {@code config/edge.yaml} documents them all. */
+  static List<String> keys() {
+    return ALL.stream().map(Setting::key).toList();
+  }
+
+  /** The environment variable for a key: {@code EDGE_} + upper case, with {@code .} and {@code -} as {@code _}. */
+  static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** The setting with this dotted key, or {@code null} if there is none. */
+  static Setting<?> byKey(String key) {
+    return BY_KEY.get(key);
+  }
+
+  static boolean isEnvName(String name) {
+    return BY_ENV_NAME.containsKey(name);
+  }
+
+  /** True for a dotted prefix of some key ({@code http.cors}), which YAML writes as a nested map. */
+  static boolean isSection(String key) {
+    return ALL.stream().anyMatch(s -> s.key().startsWith(key + "."));
+  }
+
+  /** The next name segments below {@code prefix} ("" or "server."), in table order, for unknown-key messages. */
+  static List<String> children(String prefix) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Setting<?> setting : ALL) {
+      if (setting.key().startsWith(prefix)) {
+        String rest = setting.key().substring(prefix.length());
+        int dot = rest.indexOf('.');
+        names.add(dot < 0 ? rest : rest.substring(0, dot));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static <T> Setting<T> setting(String key, ValueType<T> type, Function<EdgeConfig, T> read) {
+    return new Setting<>(key, type, read, false);
+  }
+
+  private static Map<String, Setting<?>> index(Function<Setting<?>, String> name) {
+    Map<String, Setting<?>> map = new HashMap<>();
+    for (Setting<?> setting : ALL) {
+      if (map.put(name.apply(setting), setting) != null) {
+        throw new IllegalStateException("two settings share the name " + name.apply(setting));
+      }
+    }
+    return Map.copyOf(map);
+  }
+}
