@@ -26,6 +26,17 @@ import static media.edge.config.Settings.SERVER_IO_THREADS;
 import static media.edge.config.Settings.SERVER_MAX_HEADER_BYTES;
 import static media.edge.config.Settings.SERVER_MAX_URI_BYTES;
 import static media.edge.config.Settings.SERVER_PORT;
+import static media.edge.config.Settings.SERVER_TRUSTED_PROXIES;
+import static media.edge.config.Settings.TOKENS_ALGORITHM;
+import static media.edge.config.Settings.TOKENS_CLOCK_SKEW;
+import static media.edge.config.Settings.TOKENS_EXEMPT_PREFIXES;
+import static media.edge.config.Settings.TOKENS_KEYS;
+import static media.edge.config.Settings.TOKENS_KEYS_FILE;
+import static media.edge.config.Settings.TOKENS_NAME;
+import static media.edge.config.Settings.TOKENS_REQUIRED;
+import static media.edge.config.Settings.TOKENS_SALT;
+import static media.edge.config.Settings.TOKENS_SET_COOKIE;
+import static media.edge.config.Settings.TOKENS_SOURCES;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +44,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +74,15 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** The built-in defaults; the only place they are written down. {@code library.root} is not checked here. */
+  /**
+   * The built-in defaults; the only place they are written down. Not checked: {@code library.root} need
+   * not exist, and tokens are required while there is no key, which {@link #load} refuses until a key
+   * or a key file is given.
+   */
   public static EdgeConfig defaults() {
     return new EdgeConfig(
         new ServerConfig(
-            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4),
+            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of()),
         new LibraryConfig(Path.of("./library")),
         new CacheConfig(536870912L, 16777216L, Duration.ofSeconds(1)),
         new HttpConfig(
@@ -82,6 +98,17 @@ public final class ConfigLoader {
                 "no-store"),
             new CorsConfig(List.of("*"), Duration.ofDays(1)),
             true),
+        new TokenConfig(
+            true,
+            "hdnts",
+            "sha256",
+            List.of(),
+            null,
+            "",
+            Duration.ofSeconds(5),
+            List.of("query", "cookie", "header"),
+            List.of(),
+            false),
         new LogConfig(true));
   }
 
@@ -160,6 +187,34 @@ public final class ConfigLoader {
     if (!Files.isDirectory(root) || !Files.isReadable(root)) {
       throw values.refuse(LIBRARY_ROOT, "an existing, readable directory");
     }
+    checkTokenKeys(values);
+  }
+
+  /**
+   * Key files must be there at start-up (a later bad reload keeps the old keys; a bad start has none to
+   * keep), and a server that requires tokens needs a key to check them with. Existence only: the token
+   * package reads the files.
+   */
+  private static void checkTokenKeys(Values values) throws ConfigException {
+    Optional<Path> keysFile = values.get(TOKENS_KEYS_FILE);
+    if (keysFile.isPresent() && !isReadableFile(keysFile.get())) {
+      throw values.refuse(TOKENS_KEYS_FILE, "an existing, readable file");
+    }
+    List<TokenKey> keys = values.get(TOKENS_KEYS);
+    for (int i = 0; i < keys.size(); i++) {
+      Path publicKey = keys.get(i).publicKey();
+      if (publicKey != null && !isReadableFile(publicKey)) {
+        throw values.refuse(
+            TOKENS_KEYS, "[" + i + "].public-key", publicKey.toString(), "an existing, readable PEM file");
+      }
+    }
+    if (values.get(TOKENS_REQUIRED) && keys.isEmpty() && keysFile.isEmpty()) {
+      throw values.refuse(TOKENS_KEYS, "at least one key, or tokens.keys-file, when tokens.required is true");
+    }
+  }
+
+  private static boolean isReadableFile(Path path) {
+    return Files.isRegularFile(path) && Files.isReadable(path);
   }
 
   /** The one place the table meets the record shapes. */
@@ -174,7 +229,8 @@ public final class ConfigLoader {
             v.get(SERVER_MAX_URI_BYTES),
             v.get(SERVER_MAX_HEADER_BYTES),
             v.get(SERVER_IO_THREADS),
-            v.get(SERVER_FILE_THREADS)),
+            v.get(SERVER_FILE_THREADS),
+            v.get(SERVER_TRUSTED_PROXIES)),
         new LibraryConfig(v.get(LIBRARY_ROOT)),
         new CacheConfig(
             v.get(CACHE_MEMORY_BYTES), v.get(CACHE_MEMORY_MAX_OBJECT_BYTES), v.get(CACHE_MEMORY_REVALIDATE)),
@@ -191,6 +247,17 @@ public final class ConfigLoader {
                 v.get(CC_ERROR)),
             new CorsConfig(v.get(CORS_ALLOWED_ORIGINS), v.get(CORS_MAX_AGE)),
             v.get(HTTP_GZIP_PLAYLISTS)),
+        new TokenConfig(
+            v.get(TOKENS_REQUIRED),
+            v.get(TOKENS_NAME),
+            v.get(TOKENS_ALGORITHM),
+            v.get(TOKENS_KEYS),
+            v.get(TOKENS_KEYS_FILE).orElse(null),
+            v.get(TOKENS_SALT),
+            v.get(TOKENS_CLOCK_SKEW),
+            v.get(TOKENS_SOURCES),
+            v.get(TOKENS_EXEMPT_PREFIXES),
+            v.get(TOKENS_SET_COOKIE)),
         new LogConfig(v.get(LOG_ACCESS)));
   }
 }

@@ -7,38 +7,49 @@ import java.util.Objects;
  * and then only read; nothing below this package reads system properties or the environment.
  */
 public record EdgeConfig(
-    ServerConfig server, LibraryConfig library, CacheConfig cache, HttpConfig http, LogConfig log) {
+    ServerConfig server,
+    LibraryConfig library,
+    CacheConfig cache,
+    HttpConfig http,
+    TokenConfig tokens,
+    LogConfig log) {
 
   public EdgeConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(library, "library");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(log, "log");
   }
 
   /** Returns a copy with another library root (tests and the demo use this). */
   public EdgeConfig withLibrary(LibraryConfig library) {
-    return new EdgeConfig(server, library, cache, http, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log);
   }
 
   /** Returns a copy with other server settings. */
   public EdgeConfig withServer(ServerConfig server) {
-    return new EdgeConfig(server, library, cache, http, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log);
   }
 
   /** Returns a copy with other cache settings. */
   public EdgeConfig withCache(CacheConfig cache) {
-    return new EdgeConfig(server, library, cache, http, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log);
   }
 
   /** Returns a copy with other HTTP settings. */
   public EdgeConfig withHttp(HttpConfig http) {
-    return new EdgeConfig(server, library, cache, http, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log);
+  }
+
+  /** Returns a copy with other token settings (tests and the demo use this). */
+  public EdgeConfig withTokens(TokenConfig tokens) {
+    return new EdgeConfig(server, library, cache, http, tokens, log);
   }
 
   /** Returns a copy with other log settings. */
   public EdgeConfig withLog(LogConfig log) {
-    return new EdgeConfig(server, library, cache, http, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log);
   }
 }

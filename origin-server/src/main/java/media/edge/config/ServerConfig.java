@@ -1,6 +1,7 @@
 package media.edge.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Listening sockets, connection limits and lifecycle.
@@ -14,6 +15,9 @@ import java.time.Duration;
  * @param maxHeaderBytes largest header block accepted; larger gets 431 ({@code server.max-header-bytes})
  * @param ioThreads event-loop threads; 0 means one per core ({@code server.io-threads})
  * @param fileThreads threads that read files from disk off the event loop ({@code server.file-threads})
+ * @param trustedProxies IP addresses and CIDR blocks (IPv4 or IPv6, such as {@code 10.0.0.0/8} or
+ *     {@code fd00::/8}, no host bits set) of load balancers; only from these direct peers is
+ *     {@code X-Forwarded-For} believed ({@code server.trusted-proxies})
  */
 public record ServerConfig(
     String bind,
@@ -24,29 +28,38 @@ public record ServerConfig(
     int maxUriBytes,
     int maxHeaderBytes,
     int ioThreads,
-    int fileThreads) {
+    int fileThreads,
+    List<String> trustedProxies) {
+
+  public ServerConfig {
+    trustedProxies = List.copyOf(trustedProxies);
+  }
 
   /** Returns a copy listening on other ports (0 = ephemeral). */
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies);
   }
 
   /** Returns a copy bound to another address. */
   public ServerConfig withBind(String bind) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies);
   }
 
   /** Returns a copy with another idle timeout. */
   public ServerConfig withIdleTimeout(Duration idleTimeout) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies);
   }
 
   /** Returns a copy with another drain deadline. */
   public ServerConfig withDrainTimeout(Duration drainTimeout) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads);
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies);
   }
 }

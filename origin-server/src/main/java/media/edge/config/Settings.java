@@ -1,6 +1,7 @@
 package media.edge.config;
 
 import static media.edge.config.ValueTypes.ADDRESS;
+import static media.edge.config.ValueTypes.ALGORITHM;
 import static media.edge.config.ValueTypes.BOOLEAN;
 import static media.edge.config.ValueTypes.DIRECTORY;
 import static media.edge.config.ValueTypes.DURATION;
@@ -9,11 +10,18 @@ import static media.edge.config.ValueTypes.HEADER_VALUE;
 import static media.edge.config.ValueTypes.LIMIT_BYTES;
 import static media.edge.config.ValueTypes.MEMORY_BYTES;
 import static media.edge.config.ValueTypes.OBJECT_BYTES;
+import static media.edge.config.ValueTypes.OPTIONAL_FILE;
 import static media.edge.config.ValueTypes.ORIGINS;
+import static media.edge.config.ValueTypes.PATH_PREFIXES;
 import static media.edge.config.ValueTypes.PORT;
 import static media.edge.config.ValueTypes.POSITIVE_DURATION;
+import static media.edge.config.ValueTypes.PROXIES;
+import static media.edge.config.ValueTypes.SALT;
+import static media.edge.config.ValueTypes.SOURCES;
 import static media.edge.config.ValueTypes.THREADS;
 import static media.edge.config.ValueTypes.THREADS_OR_ZERO;
+import static media.edge.config.ValueTypes.TOKEN_KEYS;
+import static media.edge.config.ValueTypes.TOKEN_NAME;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -52,6 +61,8 @@ final class Settings {
       setting("server.io-threads", THREADS_OR_ZERO, c -> c.server().ioThreads());
   static final Setting<Integer> SERVER_FILE_THREADS =
       setting("server.file-threads", THREADS, c -> c.server().fileThreads());
+  static final Setting<List<String>> SERVER_TRUSTED_PROXIES =
+      setting("server.trusted-proxies", PROXIES, c -> c.server().trustedProxies());
 
   static final Setting<Path> LIBRARY_ROOT = setting("library.root", DIRECTORY, c -> c.library().root());
 
@@ -89,18 +100,40 @@ final class Settings {
   static final Setting<Duration> CORS_MAX_AGE =
       setting("http.cors.max-age", DURATION, c -> c.http().cors().maxAge());
 
+  static final Setting<Boolean> TOKENS_REQUIRED =
+      setting("tokens.required", BOOLEAN, c -> c.tokens().required());
+  static final Setting<String> TOKENS_NAME = setting("tokens.name", TOKEN_NAME, c -> c.tokens().name());
+  static final Setting<String> TOKENS_ALGORITHM =
+      setting("tokens.algorithm", ALGORITHM, c -> c.tokens().algorithm());
+  static final Setting<List<TokenKey>> TOKENS_KEYS = sensitive("tokens.keys", TOKEN_KEYS, c -> c.tokens().keys());
+  /** Empty for none: a parser's {@code null} means "refused", so it cannot also mean "no file". */
+  static final Setting<Optional<Path>> TOKENS_KEYS_FILE =
+      setting("tokens.keys-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.tokens().keysFile()));
+  static final Setting<String> TOKENS_SALT = sensitive("tokens.salt", SALT, c -> c.tokens().salt());
+  static final Setting<Duration> TOKENS_CLOCK_SKEW =
+      setting("tokens.clock-skew", DURATION, c -> c.tokens().clockSkew());
+  static final Setting<List<String>> TOKENS_SOURCES =
+      setting("tokens.sources", SOURCES, c -> c.tokens().sources());
+  static final Setting<List<String>> TOKENS_EXEMPT_PREFIXES =
+      setting("tokens.exempt-prefixes", PATH_PREFIXES, c -> c.tokens().exemptPrefixes());
+  static final Setting<Boolean> TOKENS_SET_COOKIE =
+      setting("tokens.set-cookie", BOOLEAN, c -> c.tokens().setCookie());
+
   static final Setting<Boolean> LOG_ACCESS = setting("log.access", BOOLEAN, c -> c.log().access());
 
   /** Every setting, in the order of {@code config/edge.yaml}; this order also makes errors deterministic. */
   static final List<Setting<?>> ALL = List.of(
       SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
+      SERVER_TRUSTED_PROXIES,
       LIBRARY_ROOT,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE,
       HTTP_GZIP_PLAYLISTS,
       CC_SEGMENT, CC_INIT, CC_VOD_PLAYLIST, CC_MASTER_PLAYLIST, CC_LIVE_PLAYLIST_TARGET_FRACTION,
       CC_KEY, CC_SUBTITLE, CC_OTHER, CC_ERROR,
       CORS_ALLOWED_ORIGINS, CORS_MAX_AGE,
+      TOKENS_REQUIRED, TOKENS_NAME, TOKENS_ALGORITHM, TOKENS_KEYS, TOKENS_KEYS_FILE, TOKENS_SALT,
+      TOKENS_CLOCK_SKEW, TOKENS_SOURCES, TOKENS_EXEMPT_PREFIXES, TOKENS_SET_COOKIE,
       LOG_ACCESS);
 
   private static final Map<String, Setting<?>> BY_KEY = index(Setting::key);
@@ -147,6 +180,11 @@ final class Settings {
 
   private static <T> Setting<T> setting(String key, ValueType<T> type, Function<EdgeConfig, T> read) {
     return new Setting<>(key, type, read, false);
+  }
+
+  /** A setting whose value never appears in a message, whichever part of it is at fault. */
+  private static <T> Setting<T> sensitive(String key, ValueType<T> type, Function<EdgeConfig, T> read) {
+    return new Setting<>(key, type, read, true);
   }
 
   private static Map<String, Setting<?>> index(Function<Setting<?>, String> name) {

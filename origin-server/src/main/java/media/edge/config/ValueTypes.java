@@ -4,15 +4,26 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import media.edge.config.Refusal.BadValue;
+import media.edge.config.Refusal.Problem;
+import media.edge.config.Refusal.UnknownField;
 
 /**
  * The value types of the {@link Settings} table, each with the words a refusal uses after
  * {@code expected:}, and the parsers behind them. Every parser returns {@code null} to refuse, so a
- * type never throws and one message shape serves them all.
+ * type never throws; its {@link Refusal} then says what the message shows, which for all but the key
+ * list is the value, or the list item, at fault.
  *
  * <p>Immutable after class initialization; safe to use from any thread.
  */
@@ -21,6 +32,13 @@ final class ValueTypes {
   private static final String SIZE_UNITS = "units B, KiB, MiB, GiB, KB, MB, GB";
   private static final String DURATION_FORMS =
       "such as 500ms, 10s, 5m, 1h or 1d (a bare integer means seconds)";
+  private static final String COMMA_LIST = "comma-separated outside YAML";
+
+  /** Where {@code tokens.sources} may look for a token. */
+  static final List<String> TOKEN_SOURCES = List.of("query", "cookie", "header");
+  static final List<String> TOKEN_ALGORITHMS = List.of("sha256", "sha1", "md5");
+  /** The fields of one {@code tokens.keys} item, as YAML spells them. */
+  static final List<String> KEY_FIELDS = List.of("id", "secret", "public-key");
 
   static final ValueType<Integer> PORT = integer(0, 65535, "an integer port 0-65535");
   static final ValueType<Integer> LIMIT_BYTES =
@@ -45,9 +63,56 @@ final class ValueTypes {
       "a non-blank header value of printable ASCII",
       t -> t.matches("[\\x20-\\x7E]*[\\x21-\\x7E][\\x20-\\x7E]*") ? t : null);
   static final ValueType<Path> DIRECTORY = scalar("a non-blank directory path", ValueTypes::parsePath);
-  static final ValueType<List<String>> ORIGINS = origins(
+  static final ValueType<List<String>> ORIGINS = stringList(
       "a list of \"*\" or origins such as https://player.example.com"
-          + " (scheme://host[:port], lower case, no path; comma-separated outside YAML)");
+          + " (scheme://host[:port], lower case, no path; " + COMMA_LIST + ")",
+      ValueTypes::isOrigin,
+      false,
+      false);
+  static final ValueType<List<String>> PROXIES = stringList(
+      "a list of IP addresses or CIDR blocks such as 10.0.0.0/8, 192.168.1.7 or fd00::/8"
+          + " (IPv4 or IPv6, no host bits set after the /, ::ffff:a.b.c.d written as a.b.c.d; "
+          + COMMA_LIST + ")",
+      ValueTypes::isAddressOrBlock,
+      false,
+      false);
+  static final ValueType<String> TOKEN_NAME =
+      scalar("a name of 1-64 letters, digits, '_' or '-'", t -> t.matches("[A-Za-z0-9_-]{1,64}") ? t : null);
+  static final ValueType<String> ALGORITHM =
+      scalar("one of " + String.join(", ", TOKEN_ALGORITHMS), t -> TOKEN_ALGORITHMS.contains(t) ? t : null);
+  static final ValueType<String> SALT =
+      scalar("printable ASCII text, or \"\" for none", t -> t.matches("[\\x20-\\x7E]*") ? t : null);
+  static final ValueType<Optional<Path>> OPTIONAL_FILE =
+      optionalPath("a non-blank file path, or \"\" or null for none");
+  static final ValueType<List<String>> SOURCES = stringList(
+      "a non-empty list of " + String.join(", ", TOKEN_SOURCES) + ", each at most once, in the order to look"
+          + " (" + COMMA_LIST + ")",
+      TOKEN_SOURCES::contains,
+      true,
+      true);
+  static final ValueType<List<String>> PATH_PREFIXES = stringList(
+      "a list of path prefixes such as /public/, each starting with /"
+          + " (printable ASCII without spaces, ? or #, no . or .. segment; " + COMMA_LIST + ")",
+      ValueTypes::isPathPrefix,
+      false,
+      false);
+
+  private static final String KEYS_EXPECTED = "a list of keys, each a map of id and either secret (hex) or"
+      + " public-key (a PEM file); id:hexsecret entries, " + COMMA_LIST;
+  private static final String KEY_ITEM_EXPECTED = "a map of id and either secret or public-key";
+  private static final String KEY_ENTRY_EXPECTED = "an entry id:hexsecret";
+  private static final String KEY_ID_EXPECTED = "a key id of 1-64 letters, digits, '_', '.' or '-'";
+  private static final String KEY_SECRET_EXPECTED =
+      "an HMAC key as an even number of hex digits, 16-128 of them (64 recommended)";
+  private static final String KEY_PUBLIC_EXPECTED = "a non-blank path to an Ed25519 public key PEM file";
+  private static final String KEY_ONE_OF_EXPECTED = "exactly one of secret or public-key";
+
+  /**
+   * {@code tokens.keys}. The value is sensitive, so a refusal names the item and field at fault
+   * ({@code tokens.keys[1].secret}) instead of relying on the value to point at it.
+   */
+  static final ValueType<List<TokenKey>> TOKEN_KEYS =
+      new ValueType<>(KEYS_EXPECTED, raw -> readKeys(raw).keys(), raw -> readKeys(raw).refusal());
 
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
   private static final Pattern SIZE = Pattern.compile("([0-9]{1,18}) ?(B|KiB|MiB|GiB|KB|MB|GB)?");
@@ -57,6 +122,10 @@ final class ValueTypes {
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+]");
   private static final Pattern ORIGIN =
       Pattern.compile("(?<scheme>https?)://(" + HOST.pattern() + ")(?::(?<port>[0-9]{1,5}))?");
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+  private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
+  private static final Pattern PREFIX_LENGTH = Pattern.compile("0|[1-9][0-9]{0,2}");
 
   private ValueTypes() {}
 
@@ -64,7 +133,8 @@ final class ValueTypes {
 
   /** A scalar type: refuses lists, maps and YAML null before {@code parse} sees the text. */
   private static <T> ValueType<T> scalar(String expected, Function<String, T> parse) {
-    return new ValueType<>(expected, raw -> raw instanceof String text ? parse.apply(text) : null, raw -> raw);
+    Function<Object, T> parseText = raw -> raw instanceof String text ? parse.apply(text) : null;
+    return new ValueType<>(expected, parseText, raw -> new BadValue("", raw, expected));
   }
 
   private static ValueType<Integer> integer(int min, int max, String expected) {
@@ -95,8 +165,14 @@ final class ValueTypes {
     });
   }
 
-  /** A YAML list of origins, or (from the environment, flags, or a YAML scalar) a comma-separated string. */
-  private static ValueType<List<String>> origins(String expected) {
+  /**
+   * A YAML list of strings, or (from the environment, flags, or a YAML scalar) a comma-separated string
+   * whose items are trimmed; a blank string is refused, a YAML {@code []} is the empty list unless
+   * {@code nonEmpty}. A refusal shows the first item that is not {@code ok} (or, if {@code distinct},
+   * the first repeated one), else the whole value.
+   */
+  private static ValueType<List<String>> stringList(
+      String expected, Predicate<String> ok, boolean nonEmpty, boolean distinct) {
     Function<Object, List<?>> items = raw -> {
       if (raw instanceof List<?> list) {
         return list;
@@ -106,23 +182,123 @@ final class ValueTypes {
       }
       return null;
     };
+    // The index of the first item at fault, or -1.
+    Function<List<?>, Integer> badItem = list -> {
+      Set<Object> seen = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        if (!(item instanceof String text && ok.test(text)) || (distinct && !seen.add(item))) {
+          return i;
+        }
+      }
+      return -1;
+    };
     Function<Object, List<String>> parse = raw -> {
       List<?> list = items.apply(raw);
-      if (list == null || list.stream().anyMatch(item -> !isOrigin(item))) {
+      if (list == null || (nonEmpty && list.isEmpty()) || badItem.apply(list) >= 0) {
         return null;
       }
       return list.stream().map(String.class::cast).toList();
     };
-    Function<Object, Object> culprit = raw -> {
+    Function<Object, Refusal> refusal = raw -> {
       List<?> list = items.apply(raw);
-      for (Object item : list == null ? List.of() : list) {
-        if (!isOrigin(item)) {
-          return item;
+      int bad = list == null ? -1 : badItem.apply(list);
+      return new BadValue("", bad < 0 ? raw : list.get(bad), expected);
+    };
+    return new ValueType<>(expected, parse, refusal);
+  }
+
+  /** A path, where YAML null or {@code ""} mean none. */
+  private static ValueType<Optional<Path>> optionalPath(String expected) {
+    Function<Object, Optional<Path>> parse = raw -> {
+      if (raw == null || "".equals(raw)) {
+        return Optional.empty();
+      }
+      Path path = raw instanceof String text ? parsePath(text) : null;
+      return path == null ? null : Optional.of(path);
+    };
+    return new ValueType<>(expected, parse, raw -> new BadValue("", raw, expected));
+  }
+
+  // ---- token keys -------------------------------------------------------------------------------
+
+  /** What {@link #readKeys} made of a raw value: the keys, or why not. */
+  private record KeysRead(List<TokenKey> keys, Refusal refusal) {
+    static KeysRead refused(Refusal refusal) {
+      return new KeysRead(null, refusal);
+    }
+  }
+
+  /**
+   * Reads {@code tokens.keys}: a YAML list of maps ({@code id} and {@code secret} or {@code public-key}),
+   * or, from the environment, flags or a YAML scalar, comma-separated {@code id:hexsecret} entries, which
+   * become the same maps. Fields are checked in a fixed order (unknown names, id, which kind, the
+   * secret or path) so the first fault of the first bad item is reported.
+   */
+  private static KeysRead readKeys(Object raw) {
+    boolean entries = raw instanceof String;
+    List<?> items;
+    if (raw instanceof List<?> list) {
+      items = list;
+    } else if (raw instanceof String text && !text.isBlank()) {
+      List<Object> parsed = new ArrayList<>();
+      for (String entry : text.split(",", -1)) {
+        String trimmed = entry.trim();
+        int colon = trimmed.indexOf(':');
+        if (colon < 0) {
+          parsed.add(trimmed);
+        } else {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("id", trimmed.substring(0, colon));
+          fields.put("secret", trimmed.substring(colon + 1));
+          parsed.add(fields);
         }
       }
-      return raw;
-    };
-    return new ValueType<>(expected, parse, culprit);
+      items = parsed;
+    } else {
+      return KeysRead.refused(new BadValue("", raw, KEYS_EXPECTED));
+    }
+    List<TokenKey> keys = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String at = "[" + i + "]";
+      if (!(items.get(i) instanceof Map<?, ?> fields)) {
+        return KeysRead.refused(new BadValue(at, items.get(i), entries ? KEY_ENTRY_EXPECTED : KEY_ITEM_EXPECTED));
+      }
+      for (Object name : fields.keySet()) {
+        if (!KEY_FIELDS.contains(name)) {
+          return KeysRead.refused(new UnknownField(at, String.valueOf(name), KEY_FIELDS));
+        }
+      }
+      if (!fields.containsKey("id")) {
+        return KeysRead.refused(new Problem(at + ".id", "missing", KEY_ID_EXPECTED));
+      }
+      if (!(fields.get("id") instanceof String id && TokenKey.ID.matcher(id).matches())) {
+        return KeysRead.refused(new BadValue(at + ".id", fields.get("id"), KEY_ID_EXPECTED));
+      }
+      if (!ids.add(id)) {
+        return KeysRead.refused(new BadValue(at + ".id", id, "an id that no earlier key has"));
+      }
+      boolean hasSecret = fields.containsKey("secret");
+      if (hasSecret == fields.containsKey("public-key")) {
+        String problem = hasSecret ? "both secret and public-key" : "neither secret nor public-key";
+        return KeysRead.refused(new Problem(at, problem, KEY_ONE_OF_EXPECTED));
+      }
+      if (hasSecret) {
+        if (!(fields.get("secret") instanceof String secret && TokenKey.SECRET.matcher(secret).matches())) {
+          return KeysRead.refused(new BadValue(at + ".secret", fields.get("secret"), KEY_SECRET_EXPECTED));
+        }
+        keys.add(TokenKey.hmac(id, secret));
+      } else {
+        Path path = fields.get("public-key") instanceof String text ? parsePath(text) : null;
+        if (path == null) {
+          Object culprit = fields.get("public-key");
+          return KeysRead.refused(new BadValue(at + ".public-key", culprit, KEY_PUBLIC_EXPECTED));
+        }
+        keys.add(TokenKey.ed25519(id, path));
+      }
+    }
+    return new KeysRead(List.copyOf(keys), null);
   }
 
   // ---- parsers: each returns null to refuse -------------------------------------------------------
@@ -194,10 +370,7 @@ final class ValueTypes {
    * {@code "*"}, or a serialized origin exactly as a browser sends it in {@code Origin}: lower case, no
    * path, no default port. Anything else would never match a request, silently.
    */
-  private static boolean isOrigin(Object item) {
-    if (!(item instanceof String text)) {
-      return false;
-    }
+  private static boolean isOrigin(String text) {
     if (text.equals("*")) {
       return true;
     }
@@ -212,5 +385,132 @@ final class ValueTypes {
     int p = Integer.parseInt(port);
     int defaultPort = m.group("scheme").equals("https") ? 443 : 80;
     return p >= 1 && p <= 65535 && p != defaultPort && !port.startsWith("0");
+  }
+
+  /**
+   * An IPv4 or IPv6 address literal, optionally with {@code /prefix-length}, without host bits beyond
+   * the prefix ({@code 10.1.0.0/8} is a typo for /16 more often than a way to write 10.0.0.0/8). Parsed
+   * here rather than by {@code InetAddress}, which would look a non-literal up in DNS and accepts
+   * historical forms such as {@code 10.1}. IPv4-mapped IPv6 ({@code ::ffff:10.0.0.1}) is refused: Java
+   * turns such an address into IPv4, so a peer never matches it as IPv6 and a /104 would not fit.
+   */
+  private static boolean isAddressOrBlock(String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    byte[] bytes = address.indexOf(':') >= 0 ? ipv6(address) : ipv4(address);
+    if (bytes == null || isIpv4Mapped(bytes)) {
+      return false;
+    }
+    if (slash < 0) {
+      return true;
+    }
+    String length = text.substring(slash + 1);
+    if (!PREFIX_LENGTH.matcher(length).matches()) {
+      return false;
+    }
+    int bits = Integer.parseInt(length);
+    if (bits > bytes.length * 8) {
+      return false;
+    }
+    for (int bit = bits; bit < bytes.length * 8; bit++) {
+      if ((bytes[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isIpv4Mapped(byte[] bytes) {
+    if (bytes.length != 16 || bytes[10] != (byte) 0xFF || bytes[11] != (byte) 0xFF) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Four decimal octets 0-255 without leading zeros (which some parsers read as octal), or null. */
+  private static byte[] ipv4(String text) {
+    if (!IPV4.matcher(text).matches()) {
+      return null;
+    }
+    String[] octets = text.split("\\.");
+    byte[] bytes = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      bytes[i] = (byte) Integer.parseInt(octets[i]);
+    }
+    return bytes;
+  }
+
+  /** RFC 4291 text: eight groups, or fewer around one {@code ::}, the last two optionally dotted IPv4; or null. */
+  private static byte[] ipv6(String text) {
+    int gap = text.indexOf("::");
+    if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+      return null;
+    }
+    List<Integer> head = groups(gap < 0 ? text : text.substring(0, gap), gap < 0);
+    List<Integer> tail = gap < 0 ? List.of() : groups(text.substring(gap + 2), true);
+    if (head == null || tail == null) {
+      return null;
+    }
+    int count = head.size() + tail.size();
+    if (gap < 0 ? count != 8 : count > 7) {
+      return null;
+    }
+    byte[] bytes = new byte[16];
+    for (int i = 0; i < head.size(); i++) {
+      bytes[2 * i] = (byte) (head.get(i) >>> 8);
+      bytes[2 * i + 1] = (byte) (int) head.get(i);
+    }
+    for (int i = 0; i < tail.size(); i++) {
+      int at = 8 - tail.size() + i;
+      bytes[2 * at] = (byte) (tail.get(i) >>> 8);
+      bytes[2 * at + 1] = (byte) (int) tail.get(i);
+    }
+    return bytes;
+  }
+
+  /** Colon-separated 16-bit groups ("" is none); the last may be dotted IPv4 if {@code last}; or null. */
+  private static List<Integer> groups(String text, boolean last) {
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    String[] parts = text.split(":", -1);
+    List<Integer> groups = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      if (last && i == parts.length - 1 && parts[i].indexOf('.') >= 0) {
+        byte[] v4 = ipv4(parts[i]);
+        if (v4 == null) {
+          return null;
+        }
+        groups.add((v4[0] & 0xFF) << 8 | (v4[1] & 0xFF));
+        groups.add((v4[2] & 0xFF) << 8 | (v4[3] & 0xFF));
+      } else if (IPV6_GROUP.matcher(parts[i]).matches()) {
+        groups.add(Integer.parseInt(parts[i], 16));
+      } else {
+        return null;
+      }
+    }
+    return groups;
+  }
+
+  /**
+   * Starts with {@code /}; printable ASCII without spaces, {@code ?} or {@code #}; no {@code .} or
+   * {@code ..} segment, which a normalized request path never has, so such a prefix would silently
+   * exempt nothing.
+   */
+  private static boolean isPathPrefix(String text) {
+    if (!text.startsWith("/") || !text.matches("[\\x21-\\x7E&&[^?#]]+")) {
+      return false;
+    }
+    for (String segment : text.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -29,8 +29,7 @@ final class Values {
     ValueType<?> type = setting.type();
     Object value = type.parse().apply(raw);
     if (value == null) {
-      throw ConfigException.invalid(
-          source, setting.key(), RawValue.show(type.culprit().apply(raw), setting.sensitive()), type.expected());
+      throw type.refusal().apply(raw).toException(source, setting.key(), setting.sensitive());
     }
     entries.put(setting, new Entry(value, source, raw));
   }
@@ -47,6 +46,15 @@ final class Values {
 
   ConfigException refuse(Setting<?> setting, String expected) {
     return ConfigException.invalid(entries.get(setting).source(), setting.key(), shown(setting), expected);
+  }
+
+  /**
+   * Refuses one part of a structured value ({@code "[1].public-key"}), showing {@code culprit} as that
+   * part's value, redacted if the setting is sensitive.
+   */
+  ConfigException refuse(Setting<?> setting, String part, Object culprit, String expected) {
+    return new Refusal.BadValue(part, culprit, expected)
+        .toException(entries.get(setting).source(), setting.key(), setting.sensitive());
   }
 
   private String shown(Setting<?> setting) {

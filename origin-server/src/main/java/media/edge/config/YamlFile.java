@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import media.edge.config.RawValue.Shape;
@@ -129,6 +131,7 @@ final class YamlFile {
         throw ConfigException.problem(keySource, key, "duplicate key", "each key once");
       }
       if (setting != null) {
+        checkItemFieldsOnce(valueNode, setting, file);
         values.set(setting, leafValue(valueNode), at(file, valueNode));
       } else if (valueNode instanceof MappingNode child) {
         applyMapping(child, key + ".", file, values);
@@ -139,23 +142,63 @@ final class YamlFile {
   }
 
   /**
+   * A mapping that is a list item ({@code tokens.keys: [{id: k1, id: k2}]}) repeats no field, like every
+   * other mapping of the file; {@link #leafValue} would otherwise keep only the last.
+   */
+  private static void checkItemFieldsOnce(Node valueNode, Setting<?> setting, String file) throws ConfigException {
+    if (!(valueNode instanceof SequenceNode seq)) {
+      return;
+    }
+    List<Node> items = seq.getValue();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) instanceof MappingNode map) {
+        Set<String> seen = new HashSet<>();
+        for (NodeTuple tuple : map.getValue()) {
+          String name = fieldName(tuple.getKeyNode());
+          if (!seen.add(name)) {
+            String key = setting.key() + "[" + i + "]." + RawValue.name(name, setting.sensitive());
+            throw ConfigException.problem(at(file, tuple.getKeyNode()), key, "duplicate key", "each key once");
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * A YAML value as the parsers see it (see {@link RawValue}): a scalar's text ({@code null} for YAML
-   * null), a list of such texts, or a {@link Shape} where a scalar cannot be. Lists are read one level
-   * deep only, which also keeps self-referencing aliases from recursing.
+   * null), a list of such texts and of one-level maps (a list of records such as {@code tokens.keys}),
+   * or a {@link Shape} where a scalar cannot be. Anything nested deeper becomes a {@link Shape}, so the
+   * walk is bounded, which also keeps self-referencing aliases from recursing.
    */
   private static Object leafValue(Node node) {
     if (node instanceof SequenceNode seq) {
       List<Object> items = new ArrayList<>();
       for (Node item : seq.getValue()) {
-        items.add(
-            item instanceof ScalarNode ? leafValue(item) : item instanceof SequenceNode ? Shape.LIST : Shape.MAP);
+        items.add(item instanceof MappingNode map ? fields(map) : scalarOrShape(item));
       }
       return items;
     }
+    return scalarOrShape(node);
+  }
+
+  /** A list item's map: field name to text, {@code null} or {@link Shape}; a repeated name keeps the last. */
+  private static Map<String, Object> fields(MappingNode map) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (NodeTuple tuple : map.getValue()) {
+      fields.put(fieldName(tuple.getKeyNode()), scalarOrShape(tuple.getValueNode()));
+    }
+    return fields;
+  }
+
+  private static String fieldName(Node keyNode) {
+    return keyNode instanceof ScalarNode s ? s.getValue() : scalarOrShape(keyNode).toString();
+  }
+
+  private static Object scalarOrShape(Node node) {
     if (node instanceof ScalarNode scalar) {
       return isNull(scalar) ? null : scalar.getValue();
     }
-    return Shape.MAP;
+    return node instanceof SequenceNode ? Shape.LIST : Shape.MAP;
   }
 
   private static boolean isNull(Node node) {

@@ -27,6 +27,17 @@ class ConfigKeyTableTest {
 
   /** A non-default value per key; {@code LIBRARY} stands for a second temporary folder. */
   private static final String LIBRARY = "<other library>";
+  /** Stands for a temporary key file. */
+  private static final String KEYS_FILE = "<keys file>";
+
+  /**
+   * Every load gets this key, given like library.root, since tokens.required (true by default) wants
+   * one; the tokens.keys sample replaces it.
+   */
+  private static final String BASE_KEYS = "k0:" + "00".repeat(32);
+
+  private static final String HEX1 = "11".repeat(32);
+  private static final String HEX2 = "22".repeat(16);
 
   private static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
 
@@ -40,6 +51,8 @@ class ConfigKeyTableTest {
     sample("server.max-header-bytes", "32KiB", 32768, c -> c.server().maxHeaderBytes());
     sample("server.io-threads", "2", 2, c -> c.server().ioThreads());
     sample("server.file-threads", "8", 8, c -> c.server().fileThreads());
+    sample("server.trusted-proxies", "10.0.0.0/8,::1", List.of("10.0.0.0/8", "::1"),
+        c -> c.server().trustedProxies());
     sample("library.root", LIBRARY, null, c -> c.library().root());
     sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
     sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());
@@ -60,19 +73,35 @@ class ConfigKeyTableTest {
     sample("http.cors.allowed-origins", "https://a.example.com,https://b.example.com",
         List.of("https://a.example.com", "https://b.example.com"), c -> c.http().cors().allowedOrigins());
     sample("http.cors.max-age", "2h", Duration.ofHours(2), c -> c.http().cors().maxAge());
+    sample("tokens.required", "false", false, c -> c.tokens().required());
+    sample("tokens.name", "tok", "tok", c -> c.tokens().name());
+    sample("tokens.algorithm", "md5", "md5", c -> c.tokens().algorithm());
+    sample("tokens.keys", "k1:" + HEX1 + ",k2:" + HEX2,
+        List.of(TokenKey.hmac("k1", HEX1), TokenKey.hmac("k2", HEX2)), c -> c.tokens().keys());
+    sample("tokens.keys-file", KEYS_FILE, null, c -> c.tokens().keysFile());
+    sample("tokens.salt", "pepper", "pepper", c -> c.tokens().salt());
+    sample("tokens.clock-skew", "30s", Duration.ofSeconds(30), c -> c.tokens().clockSkew());
+    sample("tokens.sources", "header,query", List.of("header", "query"), c -> c.tokens().sources());
+    sample("tokens.exempt-prefixes", "/public/,/trailers/", List.of("/public/", "/trailers/"),
+        c -> c.tokens().exemptPrefixes());
+    sample("tokens.set-cookie", "true", true, c -> c.tokens().setCookie());
     sample("log.access", "false", false, c -> c.log().access());
   }
 
   @TempDir Path dir;
   private Path library;
   private Path otherLibrary;
+  private Path keysFile;
   private EdgeConfig base;
 
   @BeforeEach
   void createLibraries() throws IOException {
     library = Files.createDirectory(dir.resolve("library"));
     otherLibrary = Files.createDirectory(dir.resolve("other"));
-    base = ConfigLoader.defaults().withLibrary(new LibraryConfig(library));
+    keysFile = Files.writeString(dir.resolve("keys"), "");
+    EdgeConfig defaults = ConfigLoader.defaults();
+    base = defaults.withLibrary(new LibraryConfig(library))
+        .withTokens(defaults.tokens().withKeys(List.of(TokenKey.hmac("k0", "00".repeat(32)))));
   }
 
   @Test
@@ -93,6 +122,7 @@ class ConfigKeyTableTest {
   void load_keyFromFlag_setsOnlyItsComponent(String key) throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("library.root", library.toString());
+    flags.put("tokens.keys", BASE_KEYS);
     flags.put(key, text(key));
 
     assertOnlyChanged(key, ConfigLoader.load(null, Map.of(), flags));
@@ -103,6 +133,7 @@ class ConfigKeyTableTest {
   void load_keyFromEnvironment_setsOnlyItsComponent(String key) throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("EDGE_LIBRARY_ROOT", library.toString());
+    env.put("EDGE_TOKENS_KEYS", BASE_KEYS);
     env.put(Settings.envName(key), text(key));
 
     assertOnlyChanged(key, ConfigLoader.load(null, env, Map.of()));
@@ -119,7 +150,11 @@ class ConfigKeyTableTest {
       yaml.append(i < parts.length - 1 ? "\n" : " '" + text(key) + "'\n");
     }
     Path file = Files.writeString(dir.resolve("edge.yaml"), yaml);
-    Map<String, String> flags = key.equals("library.root") ? Map.of() : Map.of("library.root", library.toString());
+    // The base values as flags, except the key under test: a flag would win over the file.
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("library.root", library.toString());
+    flags.put("tokens.keys", BASE_KEYS);
+    flags.remove(key);
 
     assertOnlyChanged(key, ConfigLoader.load(file, Map.of(), flags));
   }
@@ -130,14 +165,18 @@ class ConfigKeyTableTest {
 
   private String text(String key) {
     String text = SAMPLES.get(key).text();
-    return text.equals(LIBRARY) ? otherLibrary.toString() : text;
+    return text.equals(LIBRARY) || text.equals(KEYS_FILE) ? placeholder(text).toString() : text;
+  }
+
+  private Path placeholder(String text) {
+    return text.equals(LIBRARY) ? otherLibrary : keysFile;
   }
 
   private void assertOnlyChanged(String key, EdgeConfig loaded) {
     SAMPLES.forEach((name, sample) -> {
       Object actual = sample.read().apply(loaded);
       if (name.equals(key)) {
-        Object expected = sample.text().equals(LIBRARY) ? otherLibrary : sample.expected();
+        Object expected = sample.expected() == null ? placeholder(sample.text()) : sample.expected();
         assertThat(actual).as(name).isEqualTo(expected).isNotEqualTo(sample.read().apply(base));
       } else {
         assertThat(actual).as(name).isEqualTo(sample.read().apply(base));

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.defaults();
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
-        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4));
+        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of()));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
     assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1)));
     assertThat(c.http().gzipPlaylists()).isTrue();
@@ -64,23 +64,21 @@ class ConfigLoaderTest {
   void load_noFileNoEnvironment_returnsDefaults() throws Exception {
     EdgeConfig c = ConfigLoader.load(null, Map.of(), withLibrary(Map.of()));
 
-    assertThat(c).isEqualTo(ConfigLoader.defaults().withLibrary(new LibraryConfig(library)));
+    assertThat(c).isEqualTo(defaultsWithLibrary());
   }
 
   @Test
   void load_emptyFile_returnsDefaults() throws Exception {
     Files.writeString(yaml, "");
 
-    assertThat(ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .isEqualTo(ConfigLoader.defaults().withLibrary(new LibraryConfig(library)));
+    assertThat(ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of()))).isEqualTo(defaultsWithLibrary());
   }
 
   @Test
   void load_fileOfCommentsAndEmptySections_returnsDefaults() throws Exception {
     Files.writeString(yaml, "# nothing changed\nserver:\n  # port: 9000\nhttp:\n  cors:\n");
 
-    assertThat(ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .isEqualTo(ConfigLoader.defaults().withLibrary(new LibraryConfig(library)));
+    assertThat(ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of()))).isEqualTo(defaultsWithLibrary());
   }
 
   @Test
@@ -100,7 +98,7 @@ class ConfigLoaderTest {
               - http://localhost:3000
         """.formatted(library));
 
-    EdgeConfig c = ConfigLoader.load(yaml, Map.of(), Map.of());
+    EdgeConfig c = ConfigLoader.load(yaml, Map.of(), tokensOff(Map.of()));
 
     assertThat(c.server().port()).isEqualTo(9000);
     assertThat(c.server().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -130,7 +128,7 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.load(
         yaml,
         Map.of("EDGE_SERVER_PORT", "9100", "EDGE_LIBRARY_ROOT", library.toString()),
-        Map.of("server.port", "0", "library.root", other.toString()));
+        tokensOff(Map.of("server.port", "0", "library.root", other.toString())));
 
     assertThat(c.server().port()).isZero();
     assertThat(c.library().root()).isEqualTo(other);
@@ -144,7 +142,7 @@ class ConfigLoaderTest {
         "EDGE_HTTP_CACHE_CONTROL_LIVE_PLAYLIST_TARGET_FRACTION", "0.25",
         "EDGE_LIBRARY_ROOT", library.toString());
 
-    EdgeConfig c = ConfigLoader.load(null, env, Map.of());
+    EdgeConfig c = ConfigLoader.load(null, env, tokensOff(Map.of()));
 
     assertThat(c.server().adminPort()).isEqualTo(9001);
     assertThat(c.cache().memoryMaxObjectBytes()).isEqualTo(1 << 20);
@@ -314,7 +312,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, idle-timeout,"
-            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads)")
+            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
 
@@ -323,7 +321,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "servers:\n  port: 9000\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, log)");
+        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log)");
   }
 
   @Test
@@ -395,7 +393,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "- server\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, log)")
+        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEmpty());
   }
 
@@ -488,9 +486,26 @@ class ConfigLoaderTest {
         .hasMessage(yaml + ": not UTF-8 text (expected: a UTF-8 YAML file)");
   }
 
+  /** {@code flags} plus library.root and, like {@link #tokensOff}, tokens.required=false. */
   private Map<String, String> withLibrary(Map<String, String> flags) {
-    Map<String, String> all = new HashMap<>(flags);
+    Map<String, String> all = tokensOff(flags);
     all.putIfAbsent("library.root", library.toString());
     return all;
+  }
+
+  /**
+   * {@code flags} plus tokens.required=false, without which load() refuses a configuration that has no
+   * token key; these tests are about other keys ({@link ConfigTokensTest} covers tokens).
+   */
+  private static Map<String, String> tokensOff(Map<String, String> flags) {
+    Map<String, String> all = new HashMap<>(flags);
+    all.putIfAbsent("tokens.required", "false");
+    return all;
+  }
+
+  /** What a load with {@link #withLibrary} and nothing else gives. */
+  private EdgeConfig defaultsWithLibrary() {
+    EdgeConfig defaults = ConfigLoader.defaults();
+    return defaults.withLibrary(new LibraryConfig(library)).withTokens(defaults.tokens().withRequired(false));
   }
 }

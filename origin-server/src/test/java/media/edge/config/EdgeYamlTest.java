@@ -1,6 +1,7 @@
 package media.edge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +31,33 @@ class EdgeYamlTest {
 
   @Test
   void edgeYaml_loadsToTheDefaults() throws Exception {
-    EdgeConfig loaded = ConfigLoader.load(EDGE_YAML, Map.of(), Map.of("library.root", library.toString()));
+    // Given a key, since the default tokens.required: true refuses to start without one.
+    Map<String, String> flags = Map.of("library.root", library.toString(), "tokens.keys", "k1:" + "ab".repeat(32));
 
-    assertThat(loaded).isEqualTo(ConfigLoader.defaults().withLibrary(new LibraryConfig(library)));
+    EdgeConfig loaded = ConfigLoader.load(EDGE_YAML, Map.of(), flags);
+
+    EdgeConfig defaults = ConfigLoader.defaults();
+    assertThat(loaded).isEqualTo(defaults.withLibrary(new LibraryConfig(library))
+        .withTokens(defaults.tokens().withKeys(List.of(TokenKey.hmac("k1", "ab".repeat(32))))));
+  }
+
+  @Test
+  void edgeYaml_withoutAKey_isRefusedAsTheDefaultsAre() {
+    assertThatThrownBy(() -> ConfigLoader.load(EDGE_YAML, Map.of(), Map.of("library.root", library.toString())))
+        .hasMessageEndingWith(" tokens.keys: <redacted>"
+            + " (expected: at least one key, or tokens.keys-file, when tokens.required is true)");
+  }
+
+  @Test
+  void edgeYaml_showsTokenEnvironmentNamesAndTheKeyListShape() throws IOException {
+    String text = Files.readString(EDGE_YAML);
+
+    assertThat(text)
+        .contains("EDGE_TOKENS_REQUIRED")
+        .contains("EDGE_TOKENS_KEYS=k1:hex,k2:hex")
+        .contains("  #   - id: k1")
+        .contains("  #     secret: ")
+        .contains("  #     public-key: ");
   }
 
   @Test
