@@ -1,0 +1,39 @@
+package media.edge.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock that stands still until a test moves it. */
+final class MutableClock extends Clock {
+  private volatile Instant now;
+
+  MutableClock(long epochSeconds) {
+    this.now = Instant.ofEpochSecond(epochSeconds);
+  }
+
+  void set(long epochSeconds) {
+    now = Instant.ofEpochSecond(epochSeconds);
+  }
+
+  void advance(Duration duration) {
+    now = now.plus(duration);
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException();
+  }
+}
