@@ -137,6 +137,7 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
         defaults
             .withLibrary(new LibraryConfig(root))
             .withLog(new LogConfig(false))
+            .withTokens(defaults.tokens().withRequired(false))
             .withCache(new CacheConfig(cache.memoryBytes(), cache.memoryMaxObjectBytes(), Duration.ofHours(1)));
 
     // As EdgeServer wires it. The pool mirrors FileIoExecutor.create (package-private in
@@ -155,7 +156,7 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
             config.cache().memoryMaxObjectBytes());
     ConnectionTracker connections = new ConnectionTracker();
     DataChannelInitializer initializer =
-        new DataChannelInitializer(config, store, policy, metrics, connections, Clock.systemUTC());
+        new DataChannelInitializer(config, store, policy, metrics, connections, null, Clock.systemUTC());
 
     // The server's allocator, set before registration so the pipeline allocates from it from the
     // start. Auto-read stays on: see the class comment.

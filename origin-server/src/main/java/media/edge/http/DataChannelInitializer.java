@@ -18,6 +18,7 @@ import media.edge.config.EdgeConfig;
 import media.edge.hls.CachePolicy;
 import media.edge.metrics.EdgeMetrics;
 import media.edge.metrics.Rejection;
+import media.edge.token.TokenVerifier;
 
 /**
  * Composes the data-port pipeline and does nothing else:
@@ -45,6 +46,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
       CachePolicy cachePolicy,
       EdgeMetrics metrics,
       ConnectionTracker connections,
+      TokenVerifier verifier,
       Clock clock) {
     this.config = config;
     this.connections = connections;
@@ -52,7 +54,17 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     HttpDates dates = new HttpDates(clock);
     Responses responses =
         new Responses(dates, new CorsPolicy(config.http().cors()), cachePolicy, config.http().gzipPlaylists());
-    this.files = new FileHandler(store, responses, metrics, new AccessLog(config.log().access(), clock), connections);
+    this.files =
+        new FileHandler(
+            store,
+            responses,
+            metrics,
+            new AccessLog(config.log().access(), clock),
+            connections,
+            new TokenGate(config.tokens(), verifier),
+            TrustedProxies.of(config.server().trustedProxies()),
+            dates,
+            config.tokens().setCookie());
   }
 
   @Override

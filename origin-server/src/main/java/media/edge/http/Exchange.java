@@ -19,6 +19,12 @@ final class Exchange {
   final boolean head;
   ContentKind kind = ContentKind.OTHER;
   CacheResult cache = CacheResult.NONE;
+  /** The viewer's address (behind trusted proxies, the forwarded one); null until known. */
+  String client;
+  /** The request's token, when tokens are looked for. */
+  TokenLocator.Located token;
+  /** The verdict of a verified token, for a cookie; null otherwise. */
+  media.edge.token.TokenVerifier.Verdict verdict;
 
   Exchange(long startNanos, HttpMethod method, HttpHeaders headers, String path) {
     this.startNanos = startNanos;

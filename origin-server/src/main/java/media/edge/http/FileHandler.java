@@ -34,12 +34,14 @@ import media.edge.cache.Content;
 import media.edge.cache.ContentStore;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
+import media.edge.hls.PlaylistRewriter;
 import media.edge.library.FileMeta;
 import media.edge.library.Library;
 import media.edge.library.LibraryPath;
 import media.edge.metrics.CacheResult;
 import media.edge.metrics.EdgeMetrics;
 import media.edge.metrics.Rejection;
+import media.edge.token.TokenQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * in order and a slow reader is not sent more than one response at a time.
  *
  * <p>Each request walks a ladder of guard clauses, each ending in one status: decode failure
- * (400/414/431), protocol version (505), method (405 or the OPTIONS answer), path (400/404), lookup (404/403/503/500),
+ * (400/414/431), protocol version (505), method (405 or the OPTIONS answer), path (400/404),
+ * token (403), lookup (404/403/503/500),
  * then preconditions (304), range (416/206) and finally 200.
  *
  * <p>Sharable: it keeps no per-connection state; per-request state lives in an {@link Exchange}.
@@ -65,18 +68,30 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
   private final ConnectionTracker connections;
+  private final TokenGate tokens;
+  private final TrustedProxies proxies;
+  private final HttpDates dates;
+  private final boolean setCookie;
 
   FileHandler(
       ContentStore store,
       Responses responses,
       EdgeMetrics metrics,
       AccessLog accessLog,
-      ConnectionTracker connections) {
+      ConnectionTracker connections,
+      TokenGate tokens,
+      TrustedProxies proxies,
+      HttpDates dates,
+      boolean setCookie) {
     this.store = store;
     this.responses = responses;
     this.metrics = metrics;
     this.accessLog = accessLog;
     this.connections = connections;
+    this.tokens = tokens;
+    this.proxies = proxies;
+    this.dates = dates;
+    this.setCookie = setCookie;
   }
 
   @Override
@@ -119,7 +134,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
       return;
     }
-    LibraryPath.Parsed parsed = LibraryPath.parse(path);
+    exchange.client = proxies.client(ctx.channel().remoteAddress(), exchange.headers);
+    exchange.token = tokens.locate(path, request.uri(), exchange.headers);
+    LibraryPath.Parsed parsed = LibraryPath.parse(exchange.token.path());
     switch (parsed.outcome()) {
       case BAD_REQUEST:
         reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
@@ -135,6 +152,13 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     LibraryPath file = parsed.path();
     exchange.kind = ContentKind.of(file.fileName());
+    TokenGate.Checked checked = tokens.check(exchange.token, "/" + file.key(), exchange.client);
+    if (checked.rejection() != null) {
+      metrics.tokenRejected(checked.rejection());
+      finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.FORBIDDEN), null);
+      return;
+    }
+    exchange.verdict = checked.verdict();
 
     Content.InMemory hit = store.memoryHit(file);
     if (hit != null) {
@@ -195,13 +219,17 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ByteBuf body = content.body();
     FileMeta meta = content.file().meta();
     Planned plan = plan(exchange, meta, content.file().contentType(), content.file().freshness());
+    if (plan.immediate == null && propagatesToken(exchange)) {
+      body = withToken(ctx, exchange, body, plan.headers);
+      plan = new Planned(null, plan.status, plan.headers, new ByteRange(0, body.readableBytes() - 1L));
+    }
     if (plan.immediate != null || exchange.head) {
       body.release();
       finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
       return;
     }
     ByteBuf payload =
-        plan.range.length() == meta.size()
+        plan.range.length() == body.readableBytes()
             ? body
             : body.slice((int) plan.range.first(), (int) plan.range.length());
     FullHttpResponse response =
@@ -229,6 +257,46 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
   }
 
+  /** True when this answer is a playlist whose URIs must carry the request's query token. */
+  private static boolean propagatesToken(Exchange exchange) {
+    return exchange.kind == ContentKind.PLAYLIST
+        && exchange.token.token() != null
+        && exchange.token.source() == TokenLocator.Source.QUERY;
+  }
+
+  /**
+   * The playlist with the token appended to every URI of ours, in one pass over the cached bytes
+   * (which stay token-free). The answer now differs per token, so shared caches must not keep it
+   * and its validator becomes weak; with {@code tokens.set-cookie}, the token also goes into a
+   * cookie scoped to its ACL.
+   */
+  private ByteBuf withToken(ChannelHandlerContext ctx, Exchange exchange, ByteBuf body, HttpHeaders headers) {
+    String token = TokenQuery.escape(exchange.token.token());
+    ByteBuf rewritten;
+    try {
+      rewritten =
+          PlaylistRewriter.of(tokens.name() + "=" + token, PlaylistRewriter.requestHost(exchange.headers.get(HttpHeaderNames.HOST)))
+              .rewrite(body, ctx.alloc());
+    } finally {
+      body.release();
+    }
+    headers.set(HttpHeaderNames.CONTENT_LENGTH, rewritten.readableBytes());
+    String etag = headers.get(HttpHeaderNames.ETAG);
+    if (etag != null && !etag.startsWith("W/")) {
+      headers.set(HttpHeaderNames.ETAG, "W/" + etag);
+    }
+    String cacheControl = headers.get(HttpHeaderNames.CACHE_CONTROL);
+    if (cacheControl != null) {
+      headers.set(
+          HttpHeaderNames.CACHE_CONTROL,
+          cacheControl.contains("public") ? cacheControl.replace("public", "private") : "private, " + cacheControl);
+    }
+    if (setCookie && exchange.verdict != null) {
+      headers.add(HttpHeaderNames.SET_COOKIE, tokens.cookie(token, exchange.verdict, dates.nowSeconds()));
+    }
+    return rewritten;
+  }
+
   /**
    * What to answer for a found file: either an {@code immediate} bodiless response (304, 416), or a
    * status with headers and the byte range of the body.
@@ -246,7 +314,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     long length = meta.size();
     ByteRange.Parsed range =
-        Preconditions.rangeApplies(request, etag, modified)
+        !propagatesToken(exchange) && Preconditions.rangeApplies(request, etag, modified)
             ? ByteRange.parse(request.get(HttpHeaderNames.RANGE), length)
             : ByteRange.Parsed.IGNORED;
     HttpHeaders headers;
@@ -316,7 +384,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           metrics.request(exchange.method.name(), status, exchange.kind, exchange.cache, future.isSuccess() ? bytes : 0, nanos);
           if (accessLog.enabled()) {
             accessLog.log(
-                clientAddress(ctx.channel().remoteAddress()),
+                exchange.client != null ? exchange.client : clientAddress(ctx.channel().remoteAddress()),
                 exchange.method.name(),
                 exchange.path,
                 status,

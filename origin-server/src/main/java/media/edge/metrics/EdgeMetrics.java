@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 import media.edge.cache.MemoryTier;
 import media.edge.hls.ContentKind;
+import media.edge.token.TokenRejection;
 
 /**
  * Every meter of the server, registered on one Prometheus registry. Tags take values from small
@@ -52,6 +53,7 @@ public final class EdgeMetrics implements AutoCloseable {
   private final AtomicReferenceArray<Timer> timers;
   private final Counter[] responseBytes;
   private final Counter[] rejections;
+  private final Counter[] tokenRejections;
 
   private EdgeMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -74,6 +76,14 @@ public final class EdgeMetrics implements AutoCloseable {
       rejections[reason.ordinal()] =
           Counter.builder("edge.http.rejections")
               .description("Requests refused before any file was looked up, by reason")
+              .tag("reason", reason.tag())
+              .register(registry);
+    }
+    this.tokenRejections = new Counter[TokenRejection.values().length];
+    for (TokenRejection reason : TokenRejection.values()) {
+      tokenRejections[reason.ordinal()] =
+          Counter.builder("edge.token.rejections")
+              .description("Requests refused with 403 for their token, by reason")
               .tag("reason", reason.tag())
               .register(registry);
     }
@@ -149,6 +159,11 @@ public final class EdgeMetrics implements AutoCloseable {
   /** Counts a request refused for {@code reason}. */
   public void rejected(Rejection reason) {
     rejections[reason.ordinal()].increment();
+  }
+
+  /** Counts a request refused for its token. */
+  public void tokenRejected(TokenRejection reason) {
+    tokenRejections[reason.ordinal()].increment();
   }
 
   /** The Prometheus text exposition; OpenMetrics when {@code accept} asks for it. */

@@ -12,6 +12,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import media.edge.admin.AdminChannelInitializer;
@@ -42,6 +44,8 @@ public final class EdgeServer implements AutoCloseable {
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final ThreadPoolExecutor fileIo;
+  private final ScheduledExecutorService housekeeping;
+  private final TokenKeys tokenKeys;
   private final MemoryTier memory;
   private final ContentStore store;
   private final EdgeMetrics metrics;
@@ -52,9 +56,22 @@ public final class EdgeServer implements AutoCloseable {
   private Channel adminChannel;
   private boolean closed;
 
-  private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException {
+  private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException, StartupException {
     this.config = config;
     Library library = Library.open(config.library().root());
+    this.housekeeping =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "edge-housekeeping");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      this.tokenKeys = TokenKeys.open(config.tokens(), clock, housekeeping);
+    } catch (StartupException e) {
+      housekeeping.shutdownNow();
+      throw e;
+    }
     Transport chosen = Transport.best();
     this.transport = chosen.name();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory());
@@ -107,7 +124,9 @@ public final class EdgeServer implements AutoCloseable {
                   .childOption(ChannelOption.AUTO_READ, false)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                  .childHandler(new DataChannelInitializer(config, store, policy, metrics, connections, clock)),
+                  .childHandler(
+                      new DataChannelInitializer(
+                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock)),
               "server.port",
               config.server().port());
       adminChannel =
@@ -169,6 +188,16 @@ public final class EdgeServer implements AutoCloseable {
   /** The content store, for tests that count disk reads. */
   public ContentStore store() {
     return store;
+  }
+
+  /** Re-reads the token key file (SIGHUP). */
+  public void reloadKeys() {
+    tokenKeys.reload();
+  }
+
+  /** The token keys in force, for signing demo URLs; null when tokens are not configured. */
+  public media.edge.token.KeyRing tokenKeys() {
+    return tokenKeys.ring();
   }
 
   /** The readiness flag behind {@code /readyz}. */
@@ -237,6 +266,8 @@ public final class EdgeServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    tokenKeys.close();
+    housekeeping.shutdownNow();
     memory.close();
     metrics.close();
     LOG.info("stopped");

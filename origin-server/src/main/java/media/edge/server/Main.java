@@ -2,6 +2,8 @@ package media.edge.server;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import media.edge.config.ConfigException;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
+import media.edge.token.TokenAlgorithm;
+import media.edge.token.TokenClaims;
+import media.edge.token.TokenKeyGenerator;
+import media.edge.token.TokenQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -25,7 +31,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "origin-server 0.1.0",
     description = "HLS origin and edge cache server. With no command, serves the built-in demo.",
-    subcommands = {Main.Serve.class, Main.Demo.class})
+    subcommands = {Main.Serve.class, Main.Demo.class, SignCommand.class, KeygenCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -43,6 +49,7 @@ public final class Main implements Callable<Integer> {
     CommandLine commandLine = new CommandLine(main);
     ((Serve) commandLine.getSubcommands().get("serve").getCommand()).env = env;
     ((Demo) commandLine.getSubcommands().get("demo").getCommand()).env = env;
+    ((SignCommand) commandLine.getSubcommands().get("sign").getCommand()).env = env;
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("origin-server: " + e.getMessage());
@@ -130,6 +137,9 @@ public final class Main implements Callable<Integer> {
       Path root = DemoLibrary.extract();
       Map<String, String> overrides = new LinkedHashMap<>();
       overrides.put("library.root", root.toString());
+      // A key of its own for every run: there is no built-in secret to leak.
+      overrides.put("tokens.required", "true");
+      overrides.put("tokens.keys", "demo:" + TokenKeyGenerator.hmacHex(new SecureRandom()));
       ports.into(overrides);
       EdgeConfig edge;
       try {
@@ -141,7 +151,23 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  private static int fail(PrintWriter err, String message) {
+  /** The demo URL, signed for the demo folder when tokens are required. */
+  private static String demoUrl(EdgeConfig config, EdgeServer server, String url) {
+    if (!config.tokens().required() || server.tokenKeys() == null) {
+      return url;
+    }
+    String token =
+        server.tokenKeys()
+            .signer()
+            .algorithm(TokenAlgorithm.fromName(config.tokens().algorithm()).orElseThrow())
+            .build()
+            .sign(TokenClaims.acl("/" + DemoLibrary.FOLDER + "/*")
+                .expires(Instant.now().plus(Duration.ofHours(24)))
+                .build());
+    return TokenQuery.url(url, config.tokens().name(), token);
+  }
+
+  static int fail(PrintWriter err, String message) {
     err.println("origin-server: " + message);
     err.flush();
     return CONFIG_ERROR;
@@ -164,9 +190,9 @@ public final class Main implements Callable<Integer> {
     out.println("origin-server listening on http://" + host + ":" + server.port() + "/ (admin http://" + host + ":"
         + server.adminPort() + "/metrics)");
     if (demoPath != null) {
-      String url = "http://" + host + ":" + server.port() + "/" + demoPath;
-      out.println("Play the demo:  ffplay " + url);
-      out.println("            or  open it in VLC, Safari, or any hls.js player: " + url);
+      String url = demoUrl(config, server, "http://" + host + ":" + server.port() + "/" + demoPath);
+      out.println("Play the demo:  ffplay '" + url + "'");
+      out.println("            or  open it in VLC, Safari, or any hls.js player (signed for 24 h with a key made for this run)");
     }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -177,6 +203,7 @@ public final class Main implements Callable<Integer> {
           server.drain(deadline);
           stopped.countDown();
         });
+    Signals.onHangup(server::reloadKeys);
     try {
       stopped.await();
     } catch (InterruptedException e) {

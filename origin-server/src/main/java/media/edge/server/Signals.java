@@ -15,6 +15,15 @@ final class Signals {
 
   private Signals() {}
 
+  /** Runs {@code action} on each SIGHUP (re-read the key file), on its own thread. */
+  static void onHangup(Runnable action) {
+    try {
+      Signal.handle(new Signal("HUP"), signal -> new Thread(action, "edge-reload").start());
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      LOG.debug("cannot handle SIGHUP: {}", e.toString());
+    }
+  }
+
   static void onTermination(Runnable action) {
     AtomicBoolean started = new AtomicBoolean();
     Runnable once =

@@ -41,13 +41,17 @@ class FileHandlerPipelineTest {
     Files.writeString(root.resolve("a.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\ns.ts\n#EXT-X-ENDLIST\n");
     Files.write(root.resolve("s.ts"), new byte[1000]);
     EdgeConfig defaults = ConfigLoader.defaults();
-    EdgeConfig config = defaults.withLibrary(new LibraryConfig(root)).withLog(new LogConfig(false));
+    EdgeConfig config =
+        defaults
+            .withLibrary(new LibraryConfig(root))
+            .withLog(new LogConfig(false))
+            .withTokens(defaults.tokens().withRequired(false));
     memory = new MemoryTier(1 << 20, new FakeTicker());
     metrics = EdgeMetrics.create();
     CachePolicy policy = new CachePolicy(config.http().cacheControl(), Duration.ofSeconds(1));
     ContentStore store =
         new ContentStore(Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, Runnable::run, 1 << 20);
-    channel = new EmbeddedChannel(new DataChannelInitializer(config, store, policy, metrics, new ConnectionTracker(), Clock.systemUTC()));
+    channel = new EmbeddedChannel(new DataChannelInitializer(config, store, policy, metrics, new ConnectionTracker(), null, Clock.systemUTC()));
   }
 
   @AfterEach

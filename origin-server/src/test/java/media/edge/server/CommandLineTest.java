@@ -71,6 +71,9 @@ class CommandLineTest {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+    if (args.length > 0 && args[0].equals("serve")) {
+      builder.environment().put("EDGE_TOKENS_REQUIRED", "false");
+    }
     return builder;
   }
 
@@ -105,13 +108,15 @@ class CommandLineTest {
   }
 
   @Test
-  void noArguments_servesTheDemoAndPrintsThePlayUrl() throws Exception {
+  void demo_requiresTokensAndPrintsASignedPlayUrl() throws Exception {
     try (Running server = start(java("demo", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1"))) {
       int[] ports = server.ports();
       String play = server.out.readLine();
 
-      assertThat(play).contains("http://127.0.0.1:" + ports[0] + "/demo/master.m3u8");
-      assertThat(RawHttp.get(ports[0], "/demo/master.m3u8").text()).startsWith("#EXTM3U");
+      assertThat(play).contains("http://127.0.0.1:" + ports[0] + "/demo/master.m3u8?hdnts=");
+      String signed = play.substring(play.indexOf("/demo/master.m3u8?"), play.lastIndexOf('\''));
+      assertThat(RawHttp.get(ports[0], signed).text()).startsWith("#EXTM3U").contains("?hdnts=");
+      assertThat(RawHttp.get(ports[0], "/demo/master.m3u8").status()).isEqualTo(403);
       server.process.destroy();
       assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(server.process.exitValue()).isZero();

@@ -39,7 +39,8 @@ class DrainTest {
         defaults
             .withLibrary(new LibraryConfig(root))
             .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
-            .withCache(defaults.cache().withMemory(4 * 1024 * 1024, 1024 * 1024));
+            .withCache(defaults.cache().withMemory(4 * 1024 * 1024, 1024 * 1024))
+            .withTokens(defaults.tokens().withRequired(false));
     server = EdgeServer.start(config);
   }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One real server per test class, on ephemeral loopback ports, serving a temporary library that
  * holds a copy of the built-in ffmpeg-made demo (under {@code demo/}) plus whatever the test's
  * {@code library} hook adds. Register it as a {@code static} field with {@code @RegisterExtension}.
+ * Tokens are off unless the test's {@code configure} turns them on with keys.
  * Time is injected: tests move the memory tier's {@link #ticker()} instead of sleeping.
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
@@ -55,7 +56,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         configure.apply(
             defaults
                 .withLibrary(new LibraryConfig(root))
-                .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0)));
+                .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
+                .withTokens(defaults.tokens().withRequired(false)));
     server = EdgeServer.start(config, Clock.systemUTC(), ticker);
   }
 
