@@ -74,13 +74,15 @@ final class PlaylistUriEditor implements ByteProcessor {
 
   /**
    * One byte of the URI being scanned: notes the end of its scheme and its first '?' and '#', and
-   * stops the scan at a space, a control character or a quote. A URI with one of those inside is
-   * not one a player could fetch as written, so not one to append to.
+   * stops the scan at a space, a control character, a quote or a backslash. A URI with one of those
+   * inside is not one a player could fetch as written, so not one to append to; and browsers read a
+   * backslash as a slash ({@code https://evil.example\@edge.example.com/} is a URL of
+   * evil.example to hls.js), so a host read without that rule could send the token elsewhere.
    */
   @Override
   public boolean process(byte b) {
     int i = position++;
-    if ((b >= 0 && b <= ' ') || b == 0x7f || b == '"') {
+    if ((b >= 0 && b <= ' ') || b == 0x7f || b == '"' || b == '\\') {
       return false;
     }
     if (inScheme) {

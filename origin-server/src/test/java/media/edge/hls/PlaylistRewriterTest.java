@@ -103,6 +103,19 @@ class PlaylistRewriterTest {
     assertThat(rewrite(playlist)).isEqualTo(playlist);
   }
 
+  /** Browsers read a backslash as a slash, so each of these is a URL of evil.example to a player built on them. */
+  @Test
+  void rewrite_backslashInUri_leftAloneSinceBrowsersReadItAsSlash() {
+    String playlist =
+        lines(
+            "https://evil.example\\@edge.example.com/seg_1.ts",
+            "/\\evil.example/seg_2.ts",
+            "\\\\evil.example/seg_3.ts",
+            "#EXT-X-MAP:URI=\"https://evil.example\\@edge.example.com/init.mp4\"");
+
+    assertThat(rewrite(playlist)).isEqualTo(playlist);
+  }
+
   @Test
   void rewrite_ownHostPredicate_decidesWhichAbsoluteUrlsAreOurs() {
     PlaylistRewriter rewriter = PlaylistRewriter.of(TOKEN, Set.of("edge-a.example.com", "edge-b.example.com")::contains);

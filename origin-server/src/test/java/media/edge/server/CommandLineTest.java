@@ -181,4 +181,47 @@ class CommandLineTest {
     assertThat((int) result[0]).isEqualTo(2);
     assertThat((String) result[2]).contains("server.port").contains("70000");
   }
+
+  @Test
+  void keygenThenSign_printsATokenTheServerAccepts() throws Exception {
+    Object[] key = run(java("keygen", "--type", "hmac"));
+    assertThat((int) key[0]).isZero();
+    String hex = ((String) key[1]).strip();
+    assertThat(hex).matches("[0-9a-f]{64}");
+
+    ProcessBuilder sign = java("sign", "--acl", "/a.m3u8", "--ttl", "1h", "--url", "http://edge.example/a.m3u8");
+    sign.environment().put("EDGE_TOKENS_KEYS", "k1:" + hex);
+    Object[] signed = run(sign);
+    assertThat((int) signed[0]).as((String) signed[2]).isZero();
+    String[] lines = ((String) signed[1]).strip().split("\n");
+    assertThat(lines[0]).matches("exp=\\d+~acl=/a\\.m3u8~hmac=[0-9a-f]{64}");
+    assertThat(lines[1]).isEqualTo("http://edge.example/a.m3u8?hdnts=" + lines[0]);
+
+    Files.writeString(dir.resolve("a.m3u8"), "#EXTM3U\n");
+    ProcessBuilder serve = java("serve", "--library", dir.toString(), "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1");
+    serve.environment().put("EDGE_TOKENS_REQUIRED", "true");
+    serve.environment().put("EDGE_TOKENS_KEYS", "k1:" + hex);
+    try (Running server = start(serve)) {
+      int port = server.ports()[0];
+      assertThat(RawHttp.get(port, "/a.m3u8?hdnts=" + lines[0]).status()).isEqualTo(200);
+      assertThat(RawHttp.get(port, "/a.m3u8").status()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void keygenEd25519_writesAPemPair() throws Exception {
+    Object[] result = run(java("keygen", "--type", "ed25519", "--id", "e1", "--out", dir.toString()));
+
+    assertThat((int) result[0]).as((String) result[2]).isZero();
+    assertThat(Files.readString(dir.resolve("e1.pub.pem"))).startsWith("-----BEGIN PUBLIC KEY-----");
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("e1") && !n.endsWith(".pub.pem"));
+  }
+
+  @Test
+  void sign_withoutKeys_failsWithOneLine() throws Exception {
+    Object[] result = run(java("sign", "--acl", "/x/*"));
+
+    assertThat((int) result[0]).isEqualTo(2);
+    assertThat(((String) result[2]).strip()).contains("tokens.keys").hasLineCount(1);
+  }
 }
