@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * Appends a query token to every URI of a playlist that points to our own content, so that a player
  * given one signed playlist URL can fetch everything the playlist leads to. The cached playlist stays
- * token-free; this runs per response, in one pass over the cached bytes.
+ * token-free; this runs per response: one parse of the cached bytes, which records where the token
+ * goes, then one copy into a buffer of the exact final size.
  *
  * <p>What is rewritten (RFC 8216 and draft-pantos-hls-rfc8216bis):
  *
@@ -36,10 +37,10 @@ import java.util.function.Predicate;
  *       the stale one).
  *   <li>Everything else is copied byte for byte: line endings ({@code \n} or {@code \r\n}), a
  *       missing final newline, comments, tag order, surrounding spaces, a UTF-8 BOM.
- *   <li>A line that does not parse (an unterminated quoted string, a URI with a space or a control
- *       character, a duplicated {@code URI} attribute, ...) is copied unchanged. No input makes
- *       {@link #rewrite} throw, and the output is at most the input's length plus, per line, the
- *       parameters' length plus one.
+ *   <li>A line that does not parse (an unterminated quoted string; a URI with a space, a control
+ *       character or a backslash; a duplicated {@code URI} attribute; ...) is copied unchanged. No
+ *       input makes {@link #rewrite} throw, and the output is at most the input's length plus, per
+ *       line, the parameters' length plus one.
  * </ul>
  *
  * <p>Immutable, so an instance may be shared between threads; it is cheap enough to build per
