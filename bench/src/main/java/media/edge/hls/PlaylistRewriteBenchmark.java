@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>a CMAF VOD media playlist: EXT-X-MAP, an AES-128 EXT-X-KEY and sixty 6.006-second
- *       segments, about 2.6 KB, 62 URIs to rewrite;
+ *       segments: 2,418 bytes, 62 URIs to rewrite;
  *   <li>a multivariant playlist: five variants, two audio and two subtitle renditions, five I-frame
- *       playlists and a session key, about 2.2 KB, 15 URIs to rewrite.
+ *       playlists and a session key: 1,844 bytes, 15 URIs to rewrite.
  * </ul>
  *
  * <p>{@link #mediaPlaylist} and {@link #multivariantPlaylist} include building the rewriter from the

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  *       {@code X-ASSET-LIST}, which name ad servers more often than us.
  * </ul>
  *
- * <p>How, for each such URI that is ours (see {@link PlaylistUriEditor}: relative, or http(s) to a
+ * <p>How, for each such URI that is ours (see {@code PlaylistUriEditor}: relative, or http(s) to a
  * host the predicate accepts; never {@code skd:}, {@code data:} or another host):
  *
  * <ul>

@@ -144,7 +144,8 @@ final class PlaylistUriEditor implements ByteProcessor {
     if (schemeEnd < 0) {
       return !startsWithTwoSlashes(buf, start, end) || isOwnAuthority(buf, start + 2, end);
     }
-    boolean http = equalsIgnoreCaseAt(buf, start, schemeEnd, "http") || equalsIgnoreCaseAt(buf, start, schemeEnd, "https");
+    boolean http =
+        equalsIgnoreCaseAt(buf, start, schemeEnd, "http") || equalsIgnoreCaseAt(buf, start, schemeEnd, "https");
     return http && startsWithTwoSlashes(buf, schemeEnd + 1, end) && isOwnAuthority(buf, schemeEnd + 3, end);
   }
 
@@ -164,7 +165,8 @@ final class PlaylistUriEditor implements ByteProcessor {
     if (hostStart >= hostEnd) {
       return false;
     }
-    return ownHost.test(buf.toString(hostStart, hostEnd - hostStart, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT));
+    String host = buf.toString(hostStart, hostEnd - hostStart, StandardCharsets.US_ASCII);
+    return ownHost.test(host.toLowerCase(Locale.ROOT));
   }
 
   /** Where the port (if any) begins; an IPv6 literal keeps its brackets. */
