@@ -281,6 +281,18 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       body.release();
     }
     headers.set(HttpHeaderNames.CONTENT_LENGTH, rewritten.readableBytes());
+    perViewer(headers);
+    if (setCookie && exchange.verdict != null) {
+      headers.add(HttpHeaderNames.SET_COOKIE, tokens.cookie(token, exchange.verdict, dates.nowSeconds()));
+    }
+    return rewritten;
+  }
+
+  /**
+   * Marks an answer that differs per viewer (its playlist carries their token): shared caches must
+   * not keep it, and its validator is weak since its bytes are not the file's.
+   */
+  private static void perViewer(HttpHeaders headers) {
     String etag = headers.get(HttpHeaderNames.ETAG);
     if (etag != null && !etag.startsWith("W/")) {
       headers.set(HttpHeaderNames.ETAG, "W/" + etag);
@@ -291,10 +303,6 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           HttpHeaderNames.CACHE_CONTROL,
           cacheControl.contains("public") ? cacheControl.replace("public", "private") : "private, " + cacheControl);
     }
-    if (setCookie && exchange.verdict != null) {
-      headers.add(HttpHeaderNames.SET_COOKIE, tokens.cookie(token, exchange.verdict, dates.nowSeconds()));
-    }
-    return rewritten;
   }
 
   /**
@@ -310,6 +318,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (Preconditions.notModified(request, etag, modified)) {
       HttpHeaders headers = responses.fileHeaders(request, exchange.kind, contentType, meta, freshness);
       Responses.stripForNotModified(headers);
+      if (propagatesToken(exchange)) {
+        perViewer(headers);
+      }
       return new Planned(Responses.withoutBody(HttpResponseStatus.NOT_MODIFIED, headers), null, null, null);
     }
     long length = meta.size();

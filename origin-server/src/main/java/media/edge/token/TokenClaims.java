@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * and the optional fields of EdgeAuth 2.0 ({@code ip}, {@code st}, {@code id}, {@code data}). The same
  * claims can be signed by {@link EdgeAuthSigner} or {@link Ed25519TokenSigner}.
  *
- * <p>{@link #build()} refuses what would make a token that does not parse back: a {@code ~} in a
+ * <p>{@link Builder#build()} refuses what would make a token that does not parse back: a {@code ~} in a
  * field (the field delimiter; Akamai's generators would emit it unescaped, since {@code escapeEarly}
  * is off by default) or a {@code !} inside one ACL (the ACL delimiter). A URL path is signed but never
  * written into the token, so only emptiness is refused there.

@@ -99,6 +99,18 @@ class SignedUrlTest {
   }
 
   @Test
+  void signedPlaylistRevalidation_keepsItsPerViewerHeaders() throws IOException {
+    String url = withToken("/demo/master.m3u8", demoToken());
+    String etag = RawHttp.get(server.port(), url).header("etag");
+
+    Response notModified = RawHttp.get(server.port(), url, "If-None-Match: " + etag);
+
+    assertThat(notModified.status()).isEqualTo(304);
+    assertThat(notModified.header("etag")).isEqualTo(etag);
+    assertThat(notModified.header("cache-control")).startsWith("private");
+  }
+
+  @Test
   void everyLevel_withAValidToken_is200() throws IOException {
     String token = demoToken();
     for (String path : LEVELS) {
