@@ -127,29 +127,39 @@ final class TokenLocator {
     return null;
   }
 
-  /** Strict percent-decoding of a token (ASCII only), or null when malformed. */
+  /** Strict percent-decoding of a token (UTF-8, no control characters), or null when malformed. */
   static String percentDecode(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    StringBuilder out = new StringBuilder(raw.length());
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          return null;
-        }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0 || (hi << 4 | lo) < 0x20 || (hi << 4 | lo) > 0x7e) {
-          return null;
-        }
-        out.append((char) (hi << 4 | lo));
-        i += 2;
-      } else {
-        out.append(c);
+      if (c != '%') {
+        bytes.write(c);
+        continue;
       }
+      if (i + 2 >= raw.length()) {
+        return null;
+      }
+      int hi = Character.digit(raw.charAt(i + 1), 16);
+      int lo = Character.digit(raw.charAt(i + 2), 16);
+      int b = hi << 4 | lo;
+      if (hi < 0 || lo < 0 || b < 0x20 || b == 0x7f) {
+        return null;
+      }
+      bytes.write(b);
+      i += 2;
     }
-    return out.toString();
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
   }
 }

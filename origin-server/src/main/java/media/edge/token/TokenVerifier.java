@@ -327,7 +327,11 @@ public final class TokenVerifier {
       return this;
     }
 
-    /** How many verified tokens to remember; 0 turns the cache off. 10,000 by default. */
+    /**
+     * How many verified tokens to remember; 0 turns the cache off. 10,000 by default: an entry holds
+     * the token text (about 200 bytes for a real token, at most {@value TokenFormat#MAX_TOKEN_CHARS}
+     * characters), and only tokens whose signature verified get one.
+     */
     public Builder cacheSize(long cacheSize) {
       if (cacheSize < 0) {
         throw new IllegalArgumentException("cacheSize: " + cacheSize + " (expected: 0 or more)");
@@ -336,6 +340,7 @@ public final class TokenVerifier {
       return this;
     }
 
+    /** The verifier; it keeps no reference to this builder. */
     public TokenVerifier build() {
       return new TokenVerifier(this);
     }

@@ -84,6 +84,12 @@ class TokenLocatorTest {
   }
 
   @Test
+  void locate_utf8EscapedData_isDecoded() {
+    assertThat(locate("/a.ts?hdnts=data=caf%C3%A9", new DefaultHttpHeaders()).token()).isEqualTo("data=café");
+    assertThat(locate("/a.ts?hdnts=data=%C3%28", new DefaultHttpHeaders()).malformed()).isTrue();
+  }
+
+  @Test
   void locate_oversizedToken_isMalformed() {
     assertThat(locate("/a.ts?hdnts=" + "a".repeat(5000), new DefaultHttpHeaders()).malformed()).isTrue();
   }

@@ -3,6 +3,7 @@ package media.edge.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import media.edge.token.TokenVerifier.Verdict;
@@ -71,7 +72,7 @@ class TokenPropertiesTest {
 
   @Property(tries = 200)
   void verify_forgedValidLookingToken_neverAccepted(@ForAll("tokenish") String fields, @ForAll @Size(32) byte[] mac) {
-    String token = fields + "~hmac=" + java.util.HexFormat.of().formatHex(mac);
+    String token = fields + "~hmac=" + HexFormat.of().formatHex(mac);
     assertThat(verifier.verify(token, "/vod/a.ts", null).accepted()).isFalse();
   }
 
