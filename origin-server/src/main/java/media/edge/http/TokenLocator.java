@@ -4,7 +4,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Finds the token of a request: in a path prefix, then in the configured sources (query string,
@@ -44,7 +50,7 @@ final class TokenLocator {
   TokenLocator(String name, List<String> sources) {
     this.name = name;
     this.prefix = "/" + name + "=";
-    this.order = sources.stream().map(s -> Source.valueOf(s.toUpperCase(java.util.Locale.ROOT))).toList();
+    this.order = sources.stream().map(s -> Source.valueOf(s.toUpperCase(Locale.ROOT))).toList();
   }
 
   /** The parameter, cookie and header name. */
@@ -132,7 +138,7 @@ final class TokenLocator {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c != '%') {
@@ -152,13 +158,13 @@ final class TokenLocator {
       i += 2;
     }
     try {
-      return java.nio.charset.StandardCharsets.UTF_8
+      return StandardCharsets.UTF_8
           .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return null;
     }
   }
