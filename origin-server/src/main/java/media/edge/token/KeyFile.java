@@ -37,8 +37,9 @@ final class KeyFile {
   /** Key files are small; a bigger one is a mistake, or an attack on the parser. */
   static final int MAX_FILE_BYTES = 256 * 1024;
 
-  private static final Set<String> ENTRY_FIELDS = Set.of("id", "hmac", "secret", "ed25519-public");
-  private static final List<String> KEY_FIELDS = List.of("hmac", "secret", "ed25519-public");
+  /** {@code secret} and {@code public-key} are the names the server configuration uses for the same fields. */
+  private static final Set<String> ENTRY_FIELDS = Set.of("id", "hmac", "secret", "ed25519-public", "public-key");
+  private static final List<String> KEY_FIELDS = List.of("hmac", "secret", "ed25519-public", "public-key");
 
   private KeyFile() {}
 
@@ -121,7 +122,7 @@ final class KeyFile {
     }
     String field = where + "." + kind + " (" + safeId(id) + ")";
     try {
-      if (kind.equals("ed25519-public")) {
+      if (kind.equals("ed25519-public") || kind.equals("public-key")) {
         String pem = pemText(value, where, folder, seen);
         ring.ed25519(id, Pem.readPublic(pem));
       } else {

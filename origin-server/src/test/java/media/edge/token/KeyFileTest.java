@@ -52,6 +52,18 @@ class KeyFileTest {
   }
 
   @Test
+  void load_configFieldNames_secretAndPublicKey_areAccepted() throws Exception {
+    Path pem = write("e9.pem", PUBLIC_PEM);
+    Path file = write("keys.yaml", "keys:\n  - id: k9\n    secret: \"" + "ab".repeat(32) + "\"\n"
+        + "  - id: e9\n    public-key: " + pem.toAbsolutePath() + "\n");
+
+    KeyRing ring = KeyRing.load(file);
+
+    assertThat(ring.hmacKeyIds()).containsExactly("k9");
+    assertThat(ring.ed25519KeyIds()).containsExactly("e9");
+  }
+
+  @Test
   void load_missingFile_namesIt() {
     Path missing = folder.resolve("nope.yaml");
     assertThatThrownBy(() -> KeyRing.load(missing))
