@@ -193,6 +193,9 @@ public final class Main implements Callable<Integer> {
       String url = demoUrl(config, server, "http://" + host + ":" + server.port() + "/" + demoPath);
       out.println("Play the demo:  ffplay '" + url + "'");
       out.println("            or  open it in VLC, Safari, or any hls.js player (signed for 24 h with a key made for this run)");
+      config.tokens().keys().stream().filter(k -> k.isHmac()).findFirst().ifPresent(key ->
+          out.println("Sign more:      EDGE_TOKENS_KEYS=" + key.id() + ":" + key.secret()
+              + " java -jar origin-server.jar sign --acl '/demo/*' --url " + url.substring(0, url.indexOf('?'))));
     }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
