@@ -14,9 +14,9 @@ public sealed interface Content permits Content.InMemory, Content.OnDisk, Conten
    *
    * @param file the entry, for its headers
    * @param body a retained duplicate the receiver must write or release
-   * @param tier "memory" when it was already cached, "disk" when this request read it
+   * @param readNow true when this request read the file from disk, false for a memory hit
    */
-  record InMemory(CachedFile file, ByteBuf body, String tier) implements Content {}
+  record InMemory(CachedFile file, ByteBuf body, boolean readNow) implements Content {}
 
   /** A file too large for memory, streamed from disk with zero copy. */
   record OnDisk(FileMeta meta, ContentKind kind, String contentType, Freshness freshness) implements Content {}

@@ -76,7 +76,7 @@ public final class ContentStore {
       return null;
     }
     ByteBuf body = file.retainedBody();
-    return body == null ? null : new Content.InMemory(file, body, "memory");
+    return body == null ? null : new Content.InMemory(file, body, false);
   }
 
   /** The full lookup; the future completes on a file I/O thread. */
@@ -105,7 +105,7 @@ public final class ContentStore {
         stale.markValidated(memory.now());
         ByteBuf body = stale.retainedBody();
         if (body != null) {
-          return CompletableFuture.completedFuture(new Content.InMemory(stale, body, "memory"));
+          return CompletableFuture.completedFuture(new Content.InMemory(stale, body, false));
         }
       }
       memory.evictIfSame(key, stale);
@@ -136,7 +136,7 @@ public final class ContentStore {
       // Evicted between the load and now (a tiny cache under pressure): stream it instead.
       return new Content.OnDisk(file.meta(), kind, file.contentType(), file.freshness());
     }
-    return new Content.InMemory(file, body, loadedHere ? "disk" : "memory");
+    return new Content.InMemory(file, body, loadedHere);
   }
 
   private CachedFile read(LibraryPath path, ContentKind kind, FileMeta expected) {

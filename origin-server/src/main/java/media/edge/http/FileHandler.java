@@ -202,7 +202,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void serve(ChannelHandlerContext ctx, Exchange exchange, Content content) {
     if (content instanceof Content.InMemory) {
       Content.InMemory memory = (Content.InMemory) content;
-      exchange.cache = "memory".equals(memory.tier()) ? CacheResult.MEMORY : CacheResult.DISK;
+      exchange.cache = memory.readNow() ? CacheResult.DISK : CacheResult.MEMORY;
       serveMemory(ctx, exchange, memory);
     } else if (content instanceof Content.OnDisk) {
       exchange.cache = CacheResult.DISK;

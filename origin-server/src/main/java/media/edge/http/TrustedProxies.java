@@ -1,6 +1,7 @@
 package media.edge.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -116,33 +117,11 @@ final class TrustedProxies {
     return false;
   }
 
-  /** The bytes of an IP literal, or null for anything else (never a DNS lookup). */
+  /**
+   * The bytes of an IP literal, or null for anything else. Netty's parser, as the token check uses:
+   * never a DNS lookup, and one notion of "an address" across the server.
+   */
   static byte[] literal(String text) {
-    if (text.isEmpty() || text.length() > 45) {
-      return null;
-    }
-    boolean ipv6 = text.indexOf(':') >= 0;
-    if (!ipv6) {
-      String[] parts = text.split("\\.", -1);
-      if (parts.length != 4) {
-        return null;
-      }
-      byte[] out = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        if (!parts[i].matches("[0-9]{1,3}") || Integer.parseInt(parts[i]) > 255) {
-          return null;
-        }
-        out[i] = (byte) Integer.parseInt(parts[i]);
-      }
-      return out;
-    }
-    if (!text.matches("[0-9A-Fa-f:.]+")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(text).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return text.length() > 45 ? null : NetUtil.createByteArrayFromIpAddressString(text);
   }
 }
