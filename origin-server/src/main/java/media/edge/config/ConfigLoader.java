@@ -26,6 +26,7 @@ import static media.edge.config.Settings.SERVER_IO_THREADS;
 import static media.edge.config.Settings.SERVER_MAX_HEADER_BYTES;
 import static media.edge.config.Settings.SERVER_MAX_URI_BYTES;
 import static media.edge.config.Settings.SERVER_PORT;
+import static media.edge.config.Settings.SERVER_PROXY_PROTOCOL;
 import static media.edge.config.Settings.SERVER_TRUSTED_PROXIES;
 import static media.edge.config.Settings.TOKENS_ALGORITHM;
 import static media.edge.config.Settings.TOKENS_CLOCK_SKEW;
@@ -82,7 +83,7 @@ public final class ConfigLoader {
   public static EdgeConfig defaults() {
     return new EdgeConfig(
         new ServerConfig(
-            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of()),
+            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false),
         new LibraryConfig(Path.of("./library")),
         new CacheConfig(536870912L, 16777216L, Duration.ofSeconds(1)),
         new HttpConfig(
@@ -230,7 +231,8 @@ public final class ConfigLoader {
             v.get(SERVER_MAX_HEADER_BYTES),
             v.get(SERVER_IO_THREADS),
             v.get(SERVER_FILE_THREADS),
-            v.get(SERVER_TRUSTED_PROXIES)),
+            v.get(SERVER_TRUSTED_PROXIES),
+            v.get(SERVER_PROXY_PROTOCOL)),
         new LibraryConfig(v.get(LIBRARY_ROOT)),
         new CacheConfig(
             v.get(CACHE_MEMORY_BYTES), v.get(CACHE_MEMORY_MAX_OBJECT_BYTES), v.get(CACHE_MEMORY_REVALIDATE)),

@@ -18,6 +18,8 @@ import java.util.List;
  * @param trustedProxies IP addresses and CIDR blocks (IPv4 or IPv6, such as {@code 10.0.0.0/8} or
  *     {@code fd00::/8}, no host bits set) of load balancers; only from these direct peers is
  *     {@code X-Forwarded-For} believed ({@code server.trusted-proxies})
+ * @param proxyProtocol every data connection starts with a PROXY protocol v1/v2 header, accepted only
+ *     from trusted proxies, which names the client ({@code server.proxy-protocol})
  */
 public record ServerConfig(
     String bind,
@@ -29,7 +31,8 @@ public record ServerConfig(
     int maxHeaderBytes,
     int ioThreads,
     int fileThreads,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    boolean proxyProtocol) {
 
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
@@ -39,27 +42,34 @@ public record ServerConfig(
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies);
+        trustedProxies, proxyProtocol);
   }
 
   /** Returns a copy bound to another address. */
   public ServerConfig withBind(String bind) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies);
+        trustedProxies, proxyProtocol);
   }
 
   /** Returns a copy with another idle timeout. */
   public ServerConfig withIdleTimeout(Duration idleTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies);
+        trustedProxies, proxyProtocol);
+  }
+
+  /** Returns a copy with other proxy settings. */
+  public ServerConfig withProxies(List<String> trustedProxies, boolean proxyProtocol) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies, proxyProtocol);
   }
 
   /** Returns a copy with another drain deadline. */
   public ServerConfig withDrainTimeout(Duration drainTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies);
+        trustedProxies, proxyProtocol);
   }
 }

@@ -63,6 +63,8 @@ final class Settings {
       setting("server.file-threads", THREADS, c -> c.server().fileThreads());
   static final Setting<List<String>> SERVER_TRUSTED_PROXIES =
       setting("server.trusted-proxies", PROXIES, c -> c.server().trustedProxies());
+  static final Setting<Boolean> SERVER_PROXY_PROTOCOL =
+      setting("server.proxy-protocol", BOOLEAN, c -> c.server().proxyProtocol());
 
   static final Setting<Path> LIBRARY_ROOT = setting("library.root", DIRECTORY, c -> c.library().root());
 
@@ -125,7 +127,7 @@ final class Settings {
   static final List<Setting<?>> ALL = List.of(
       SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
-      SERVER_TRUSTED_PROXIES,
+      SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       LIBRARY_ROOT,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE,
       HTTP_GZIP_PLAYLISTS,

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -24,7 +25,8 @@ import media.edge.token.TokenVerifier;
  * Composes the data-port pipeline and does nothing else:
  *
  * <pre>
- * ConnectionTracker -> IdleStateHandler -> HttpServerCodec -> HttpServerKeepAliveHandler
+ * ConnectionTracker -> IdleStateHandler -> [HAProxyMessageDecoder -> ProxyProtocolHandler]
+ *   -> HttpServerCodec -> HttpServerKeepAliveHandler
  *   -> PlaylistCompressor (optional) -> HttpObjectAggregator -> FlowControlHandler -> FileHandler
  * </pre>
  *
@@ -38,6 +40,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectionTracker connections;
   private final FileHandler files;
   private final EdgeMetrics metrics;
+  private final ProxyProtocolHandler proxyProtocol;
 
   /** Builds the shared handlers once; per-channel ones are made in {@link #initChannel}. */
   public DataChannelInitializer(
@@ -52,6 +55,8 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     this.connections = connections;
     this.metrics = metrics;
     HttpDates dates = new HttpDates(clock);
+    TrustedProxies proxies = TrustedProxies.of(config.server().trustedProxies());
+    this.proxyProtocol = config.server().proxyProtocol() ? new ProxyProtocolHandler(proxies, metrics) : null;
     Responses responses =
         new Responses(dates, new CorsPolicy(config.http().cors()), cachePolicy, config.http().gzipPlaylists());
     this.files =
@@ -62,7 +67,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             new AccessLog(config.log().access(), clock),
             connections,
             new TokenGate(config.tokens(), verifier),
-            TrustedProxies.of(config.server().trustedProxies()),
+            proxies,
             dates,
             config.tokens().setCookie());
   }
@@ -73,6 +78,10 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast("connections", connections);
     pipeline.addLast(
         "idle", new IdleStateHandler(true, 0, 0, config.server().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    if (proxyProtocol != null) {
+      pipeline.addLast("proxy-decoder", new HAProxyMessageDecoder());
+      pipeline.addLast("proxy-protocol", proxyProtocol);
+    }
     pipeline.addLast(
         "codec",
         new HttpServerCodec(

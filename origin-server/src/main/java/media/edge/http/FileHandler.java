@@ -134,7 +134,8 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
       return;
     }
-    exchange.client = proxies.client(ctx.channel().remoteAddress(), exchange.headers);
+    exchange.client =
+        proxies.client(ctx.channel().remoteAddress(), ctx.channel().attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
     exchange.token = tokens.locate(path, request.uri(), exchange.headers);
     LibraryPath.Parsed parsed = LibraryPath.parse(exchange.token.path());
     switch (parsed.outcome()) {

@@ -68,11 +68,18 @@ final class TrustedProxies {
     return blocks.isEmpty();
   }
 
-  /** The client's address as text. */
-  String client(SocketAddress peer, HttpHeaders request) {
-    String direct = peer instanceof InetSocketAddress
-        ? ((InetSocketAddress) peer).getAddress().getHostAddress()
-        : String.valueOf(peer);
+  /** True when the direct peer is a trusted proxy. */
+  boolean trustsPeer(SocketAddress peer) {
+    return !blocks.isEmpty() && trusted(text(peer));
+  }
+
+  /**
+   * The client's address as text.
+   *
+   * @param proxied the address a trusted proxy named in a PROXY protocol header, or null
+   */
+  String client(SocketAddress peer, String proxied, HttpHeaders request) {
+    String direct = proxied != null ? proxied : text(peer);
     if (blocks.isEmpty() || !trusted(direct)) {
       return direct;
     }
@@ -95,10 +102,20 @@ final class TrustedProxies {
     return hops.isEmpty() ? direct : canonical(hops.get(0));
   }
 
+  private static String text(SocketAddress peer) {
+    return peer instanceof InetSocketAddress
+        ? ((InetSocketAddress) peer).getAddress().getHostAddress()
+        : String.valueOf(peer);
+  }
+
   /** The same text for the same address however it was written ({@code ::1} and {@code 0:0:...:1}). */
-  private static String canonical(String literal) {
+  static String canonical(String literal) {
+    byte[] bytes = literal(literal);
+    if (bytes == null) {
+      return literal;
+    }
     try {
-      return InetAddress.getByAddress(literal(literal)).getHostAddress();
+      return InetAddress.getByAddress(bytes).getHostAddress();
     } catch (UnknownHostException e) {
       return literal;
     }

@@ -14,6 +14,8 @@ public enum Rejection {
   HIDDEN_PATH("hidden_path"),
   /** A method other than GET, HEAD and OPTIONS (405). */
   METHOD("method_not_allowed"),
+  /** A connection without a valid PROXY protocol header where one is required (closed). */
+  PROXY_PROTOCOL("proxy_protocol"),
   /** A request body larger than allowed (413). */
   BODY_TOO_LARGE("body_too_large");
 

@@ -53,6 +53,7 @@ class ConfigKeyTableTest {
     sample("server.file-threads", "8", 8, c -> c.server().fileThreads());
     sample("server.trusted-proxies", "10.0.0.0/8,::1", List.of("10.0.0.0/8", "::1"),
         c -> c.server().trustedProxies());
+    sample("server.proxy-protocol", "true", true, c -> c.server().proxyProtocol());
     sample("library.root", LIBRARY, null, c -> c.library().root());
     sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
     sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());

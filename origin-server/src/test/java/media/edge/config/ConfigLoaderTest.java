@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.defaults();
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
-        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of()));
+        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
     assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1)));
     assertThat(c.http().gzipPlaylists()).isTrue();
@@ -312,7 +312,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, idle-timeout,"
-            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies)")
+            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
 

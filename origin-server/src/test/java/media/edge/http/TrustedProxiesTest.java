@@ -20,21 +20,21 @@ class TrustedProxiesTest {
   void client_noTrustedProxies_isTheDirectPeerWhateverTheHeaderSays() {
     TrustedProxies none = TrustedProxies.of(List.of());
 
-    assertThat(none.client(VIEWER, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
+    assertThat(none.client(VIEWER, null, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
   }
 
   @Test
   void client_untrustedPeerSendingTheHeader_isNotBelieved() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(VIEWER, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
+    assertThat(proxies.client(VIEWER, null, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
   }
 
   @Test
   void client_trustedPeer_takesTheRightmostUntrustedHop() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(BALANCER, forwarded("6.6.6.6, 203.0.113.9, 10.9.9.9"))).isEqualTo("203.0.113.9");
+    assertThat(proxies.client(BALANCER, null, forwarded("6.6.6.6, 203.0.113.9, 10.9.9.9"))).isEqualTo("203.0.113.9");
   }
 
   @Test
@@ -42,21 +42,21 @@ class TrustedProxiesTest {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
     HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.9").add("X-Forwarded-For", "10.0.0.5");
 
-    assertThat(proxies.client(BALANCER, headers)).isEqualTo("203.0.113.9");
+    assertThat(proxies.client(BALANCER, null, headers)).isEqualTo("203.0.113.9");
   }
 
   @Test
   void client_malformedHop_stopsAtTheProxy() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(BALANCER, forwarded("203.0.113.9, evil.example"))).isEqualTo("10.1.2.3");
+    assertThat(proxies.client(BALANCER, null, forwarded("203.0.113.9, evil.example"))).isEqualTo("10.1.2.3");
   }
 
   @Test
   void client_trustedPeerWithoutHeader_isThePeer() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.1.2.3"));
 
-    assertThat(proxies.client(BALANCER, new DefaultHttpHeaders())).isEqualTo("10.1.2.3");
+    assertThat(proxies.client(BALANCER, null, new DefaultHttpHeaders())).isEqualTo("10.1.2.3");
   }
 
   @Test
@@ -64,7 +64,7 @@ class TrustedProxiesTest {
     TrustedProxies proxies = TrustedProxies.of(List.of("fd00::/8"));
     InetSocketAddress peer = new InetSocketAddress("fd12::1", 1);
 
-    assertThat(proxies.client(peer, forwarded("2001:db8::42"))).isEqualTo("2001:db8:0:0:0:0:0:42");
+    assertThat(proxies.client(peer, null, forwarded("2001:db8::42"))).isEqualTo("2001:db8:0:0:0:0:0:42");
   }
 
   @Test
