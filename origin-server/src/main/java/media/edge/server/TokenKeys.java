@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the token verifier from configuration: inline keys ({@code tokens.keys}) fixed for the
- * process, or a key file ({@code tokens.keys-file}) checked for changes every two seconds and on
- * SIGHUP, swapped in atomically, and kept as it was when a new version is bad.
+ * Builds the token verifier from configuration: inline keys ({@code tokens.keys}), fixed for the
+ * process, and a key file ({@code tokens.keys-file}) checked for changes every two seconds and on
+ * SIGHUP, swapped in atomically, and kept as it was when a new version is bad. With both, the file's
+ * keys come first (so its first HMAC key signs) and the inline ones after.
  */
 final class TokenKeys implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TokenKeys.class);
@@ -52,24 +53,31 @@ final class TokenKeys implements AutoCloseable {
    */
   static TokenKeys open(TokenConfig config, Clock clock, ScheduledExecutorService scheduler)
       throws StartupException {
-    if (config.keysFile() != null) {
-      if (!config.keys().isEmpty()) {
-        LOG.warn("tokens.keys-file is set, so the {} keys of tokens.keys are not used", config.keys().size());
-      }
-      try {
-        KeyFileWatcher watcher = KeyFileWatcher.open(config.keysFile());
-        if (scheduler != null) {
-          watcher.watch(scheduler, POLL);
-        }
-        return new TokenKeys(watcher, watcher, config, clock);
-      } catch (KeyFileException e) {
-        throw new StartupException("tokens.keys-file: " + config.keysFile() + " (expected: a valid key file; "
-            + e.getMessage() + ")", e);
-      }
+    KeyRing inline = config.keys().isEmpty() ? null : inlineRing(config);
+    if (config.keysFile() == null) {
+      return new TokenKeys(inline == null ? null : () -> inline, null, config, clock);
     }
-    if (config.keys().isEmpty()) {
-      return new TokenKeys(null, null, config, clock); // tokens not required (the configuration checked)
+    KeyFileWatcher watcher;
+    try {
+      watcher = KeyFileWatcher.open(config.keysFile());
+    } catch (KeyFileException e) {
+      throw new StartupException(
+          "tokens.keys-file: " + config.keysFile() + " (expected: a valid key file; " + e.getMessage() + ")", e);
     }
+    Merged merged = new Merged(watcher, inline);
+    try {
+      merged.get();
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("tokens.keys-file: " + config.keysFile() + " (expected: key " + e.getMessage()
+          + " between the file and tokens.keys)", e);
+    }
+    if (scheduler != null) {
+      watcher.watch(scheduler, POLL);
+    }
+    return new TokenKeys(merged, watcher, config, clock);
+  }
+
+  private static KeyRing inlineRing(TokenConfig config) throws StartupException {
     KeyRing.Builder builder = KeyRing.builder();
     for (TokenKey key : config.keys()) {
       try {
@@ -83,8 +91,50 @@ final class TokenKeys implements AutoCloseable {
             "tokens.keys: key " + key.id() + " (expected: a readable Ed25519 public key in PEM)", e);
       }
     }
-    KeyRing fixed = builder.build();
-    return new TokenKeys(() -> fixed, null, config, clock);
+    return builder.build();
+  }
+
+  /**
+   * The key file's ring followed by the inline keys, rebuilt only when the file's ring changes. A
+   * reloaded file that reuses an inline key's id keeps the previous merged ring (and says so).
+   * Thread-safe: one volatile snapshot; two threads may rebuild the same merge, which is harmless.
+   */
+  private static final class Merged implements Supplier<KeyRing> {
+    private record Snapshot(KeyRing file, KeyRing merged) {}
+
+    private final KeyFileWatcher watcher;
+    private final KeyRing inline;
+    private volatile Snapshot snapshot;
+
+    Merged(KeyFileWatcher watcher, KeyRing inline) {
+      this.watcher = watcher;
+      this.inline = inline;
+    }
+
+    @Override
+    public KeyRing get() {
+      KeyRing file = watcher.get();
+      Snapshot current = snapshot;
+      if (current != null && current.file == file) {
+        return current.merged;
+      }
+      if (inline == null) {
+        snapshot = new Snapshot(file, file);
+        return file;
+      }
+      try {
+        KeyRing merged = file.with(inline);
+        snapshot = new Snapshot(file, merged);
+        return merged;
+      } catch (IllegalArgumentException e) {
+        if (current == null) {
+          throw e;
+        }
+        LOG.warn("key file and tokens.keys share a key id ({}); keeping the previous keys", e.getMessage());
+        snapshot = new Snapshot(file, current.merged);
+        return current.merged;
+      }
+    }
   }
 
   /** The verifier over these keys; null when there are none (tokens not required). */

@@ -124,6 +124,30 @@ public final class KeyRing {
     throw new IllegalArgumentException("key id: " + keyId + " (expected one of the HMAC keys: " + hmacKeyIds() + ")");
   }
 
+  /**
+   * A new ring with this ring's keys followed by {@code more}'s: the server puts a key file's keys
+   * before the inline ones, so the file (the part that rotates) names the signing key.
+   *
+   * @throws IllegalArgumentException when both rings have a key with the same id
+   */
+  public KeyRing with(KeyRing more) {
+    List<HmacKey> hmac = new ArrayList<>(hmacKeys);
+    Map<String, Ed25519PublicKeyParameters> ed25519 = new LinkedHashMap<>(ed25519Keys);
+    for (HmacKey key : more.hmacKeys) {
+      if (hmac.stream().anyMatch(k -> k.id.equals(key.id)) || ed25519.containsKey(key.id)) {
+        throw new IllegalArgumentException("id: " + key.id + " (expected: an id that no other key has)");
+      }
+      hmac.add(key);
+    }
+    for (Map.Entry<String, Ed25519PublicKeyParameters> key : more.ed25519Keys.entrySet()) {
+      if (ed25519.containsKey(key.getKey()) || hmac.stream().anyMatch(k -> k.id.equals(key.getKey()))) {
+        throw new IllegalArgumentException("id: " + key.getKey() + " (expected: an id that no other key has)");
+      }
+      ed25519.put(key.getKey(), key.getValue());
+    }
+    return new KeyRing(hmac, ed25519);
+  }
+
   /** This ring's process-unique number; a reload makes a new ring with a new number. */
   long generation() {
     return generation;
