@@ -153,7 +153,8 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
             policy,
             PooledByteBufAllocator.DEFAULT,
             this::runOnFileIo,
-            config.cache().memoryMaxObjectBytes());
+            config.cache().memoryMaxObjectBytes(),
+            config.http().gzipPlaylists());
     ConnectionTracker connections = new ConnectionTracker();
     DataChannelInitializer initializer =
         new DataChannelInitializer(config, store, policy, metrics, connections, null, Clock.systemUTC());

@@ -20,6 +20,7 @@ import media.edge.library.FileMeta;
  */
 public final class CachedFile extends AbstractReferenceCounted {
   private final ByteBuf body;
+  private final ByteBuf gzip;
   private final FileMeta meta;
   private final ContentKind kind;
   private final String contentType;
@@ -27,8 +28,15 @@ public final class CachedFile extends AbstractReferenceCounted {
   private volatile long validatedAtNanos;
 
   CachedFile(
-      ByteBuf body, FileMeta meta, ContentKind kind, String contentType, Freshness freshness, long validatedAtNanos) {
+      ByteBuf body,
+      ByteBuf gzip,
+      FileMeta meta,
+      ContentKind kind,
+      String contentType,
+      Freshness freshness,
+      long validatedAtNanos) {
     this.body = body;
+    this.gzip = gzip;
     this.meta = meta;
     this.kind = kind;
     this.contentType = contentType;
@@ -59,6 +67,28 @@ public final class CachedFile extends AbstractReferenceCounted {
   /** Body length in bytes. */
   public int length() {
     return body.readableBytes();
+  }
+
+  /** Bytes held: the body and, for playlists, its gzip copy. */
+  int weight() {
+    return body.readableBytes() + (gzip == null ? 0 : gzip.readableBytes());
+  }
+
+  /** True when a gzip copy of the body is kept. */
+  public boolean hasGzip() {
+    return gzip != null;
+  }
+
+  /** A retained duplicate of the gzip copy, or null when there is none or the entry was evicted. */
+  public ByteBuf retainedGzip() {
+    if (gzip == null || !tryRetain()) {
+      return null;
+    }
+    try {
+      return gzip.retainedDuplicate();
+    } finally {
+      release();
+    }
   }
 
   /** True while the entry may be served without checking the file, per the memory tier's ticker. */
@@ -99,6 +129,9 @@ public final class CachedFile extends AbstractReferenceCounted {
   @Override
   protected void deallocate() {
     body.release();
+    if (gzip != null) {
+      gzip.release();
+    }
   }
 
   @Override

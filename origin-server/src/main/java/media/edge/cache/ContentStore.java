@@ -40,6 +40,7 @@ public final class ContentStore {
   private final ByteBufAllocator allocator;
   private final Executor fileIo;
   private final long maxObjectBytes;
+  private final boolean gzipPlaylists;
   private final LongAdder diskReads = new LongAdder();
 
   /**
@@ -53,12 +54,28 @@ public final class ContentStore {
       ByteBufAllocator allocator,
       Executor fileIo,
       long maxObjectBytes) {
+    this(library, memory, policy, allocator, fileIo, maxObjectBytes, false);
+  }
+
+  /**
+   * @param gzipPlaylists also keep a gzip copy of each playlist read into memory, made once per file
+   *     version, so that compressed answers cost no compression per request
+   */
+  public ContentStore(
+      Library library,
+      MemoryTier memory,
+      CachePolicy policy,
+      ByteBufAllocator allocator,
+      Executor fileIo,
+      long maxObjectBytes,
+      boolean gzipPlaylists) {
     this.library = library;
     this.memory = memory;
     this.policy = policy;
     this.allocator = allocator;
     this.fileIo = fileIo;
     this.maxObjectBytes = maxObjectBytes;
+    this.gzipPlaylists = gzipPlaylists;
   }
 
   /** Whole-file reads into memory so far: the proof that concurrent misses coalesce. */
@@ -152,8 +169,9 @@ public final class ContentStore {
           Freshness freshness =
               policy.freshness(
                   kind, kind == ContentKind.PLAYLIST ? PlaylistType.scan(body.nioBuffer()) : null);
+          ByteBuf gzip = gzipPlaylists && kind == ContentKind.PLAYLIST ? Gzip.compress(body, allocator) : null;
           CachedFile file =
-              new CachedFile(body, meta, kind, MediaTypes.of(path.fileName()), freshness, memory.now());
+              new CachedFile(body, gzip, meta, kind, MediaTypes.of(path.fileName()), freshness, memory.now());
           done = true;
           return file;
         }

@@ -29,7 +29,7 @@ public final class MemoryTier implements AutoCloseable {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(capacityBytes)
-            .weigher((String key, CachedFile file) -> Math.max(1, file.length()))
+            .weigher((String key, CachedFile file) -> Math.max(1, file.weight()))
             .removalListener((String key, CachedFile file, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
               if (file != null) {
                 file.release();

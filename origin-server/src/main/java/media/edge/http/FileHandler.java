@@ -223,6 +223,16 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (plan.immediate == null && propagatesToken(exchange)) {
       body = withToken(ctx, exchange, body, plan.headers);
       plan = new Planned(null, plan.status, plan.headers, new ByteRange(0, body.readableBytes() - 1L));
+    } else if (HttpResponseStatus.OK.equals(plan.status) && content.file().hasGzip() && AcceptEncoding.gzip(exchange.headers)) {
+      ByteBuf gzip = content.file().retainedGzip();
+      if (gzip != null) {
+        body.release();
+        body = gzip;
+        plan.headers.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        plan.headers.set(HttpHeaderNames.CONTENT_LENGTH, gzip.readableBytes());
+        plan.headers.set(HttpHeaderNames.ETAG, "W/" + meta.etag());
+        plan = new Planned(null, plan.status, plan.headers, new ByteRange(0, gzip.readableBytes() - 1L));
+      }
     }
     if (plan.immediate != null || exchange.head) {
       body.release();

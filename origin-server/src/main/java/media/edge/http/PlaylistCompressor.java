@@ -8,7 +8,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Netty's compressor limited to playlists: text that shrinks five- to ten-fold. Segments are
+ * Netty's compressor limited to playlists: text that shrinks five- to ten-fold. Playlists held in
+ * memory are sent from a gzip copy made once per version (an answer that already has
+ * {@code Content-Encoding} passes through here untouched); this compresses the rest: playlists
+ * rewritten with a viewer's token, and playlists too large for memory. Segments are
  * already compressed video, and compressing them would only burn CPU and break byte ranges.
  * Only whole (200) answers are compressed; the ETag of a compressed answer is made weak, as
  * nginx does, since its bytes differ from the file's.
@@ -41,5 +44,14 @@ final class PlaylistCompressor extends HttpContentCompressor {
       }
     }
     return result;
+  }
+
+  /** gzip, else deflate, by {@link AcceptEncoding}'s reading of the weights; nothing else is offered. */
+  @Override
+  protected String determineEncoding(String acceptEncoding) {
+    if (AcceptEncoding.accepts(acceptEncoding, "gzip")) {
+      return "gzip";
+    }
+    return AcceptEncoding.accepts(acceptEncoding, "deflate") ? "deflate" : null;
   }
 }

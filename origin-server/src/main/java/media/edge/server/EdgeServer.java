@@ -87,7 +87,8 @@ public final class EdgeServer implements AutoCloseable {
             policy,
             PooledByteBufAllocator.DEFAULT,
             fileIo,
-            config.cache().memoryMaxObjectBytes());
+            config.cache().memoryMaxObjectBytes(),
+            config.http().gzipPlaylists());
     this.connections = new ConnectionTracker();
     this.readiness = new Readiness();
     metrics.bindMemoryTier(memory);

@@ -271,6 +271,34 @@ class OriginServingTest {
   }
 
   @Test
+  void headAndGet_ofAGzippedPlaylist_agreeOnHeaders() throws IOException {
+    Response get = RawHttp.get(server.port(), MEDIA, "Accept-Encoding: gzip");
+    Response head = RawHttp.request(server.port(), "HEAD", MEDIA, "Accept-Encoding: gzip");
+
+    assertThat(head.header("content-encoding")).isEqualTo("gzip");
+    assertThat(head.header("content-length")).isEqualTo(get.header("content-length"));
+    assertThat(head.header("etag")).isEqualTo(get.header("etag"));
+  }
+
+  @Test
+  void get_playlistRefusingGzip_isSentAsIs() throws IOException {
+    Response refused = RawHttp.get(server.port(), MEDIA, "Accept-Encoding: gzip;q=0, br");
+
+    assertThat(refused.header("content-encoding")).isNull();
+    assertThat(refused.body()).isEqualTo(file(MEDIA));
+  }
+
+  @Test
+  void get_playlistAcceptingOnlyDeflate_isDeflated() throws IOException {
+    Response response = RawHttp.get(server.port(), MEDIA, "Accept-Encoding: deflate");
+
+    assertThat(response.header("content-encoding")).isEqualTo("deflate");
+    try (java.util.zip.InflaterInputStream inflate = new java.util.zip.InflaterInputStream(new ByteArrayInputStream(response.body()))) {
+      assertThat(inflate.readAllBytes()).isEqualTo(file(MEDIA));
+    }
+  }
+
+  @Test
   void get_compressedPlaylistEtag_revalidatesTo304() throws IOException {
     String weak = RawHttp.get(server.port(), MEDIA, "Accept-Encoding: gzip").header("etag");
 
