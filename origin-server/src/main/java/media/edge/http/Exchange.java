@@ -15,7 +15,8 @@ final class Exchange {
   final long startNanos;
   final HttpMethod method;
   final HttpHeaders headers;
-  final String path;
+  /** The raw path for logs: without its query and, once located, without a path token. */
+  String path;
   final boolean head;
   ContentKind kind = ContentKind.OTHER;
   CacheResult cache = CacheResult.NONE;

@@ -105,6 +105,11 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ctx.channel().attr(ConnectionTracker.BUSY).set(Boolean.TRUE);
     String path = RequestTarget.path(request.uri());
     Exchange exchange = new Exchange(System.nanoTime(), request.method(), request.headers(), path);
+    if (path != null) {
+      // First of all, so that no answer (and no log line) ever carries a path token.
+      exchange.token = tokens.locate(path, request.uri(), exchange.headers);
+      exchange.path = exchange.token.path();
+    }
 
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
@@ -136,7 +141,6 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     exchange.client =
         proxies.client(ctx.channel().remoteAddress(), ctx.channel().attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
-    exchange.token = tokens.locate(path, request.uri(), exchange.headers);
     LibraryPath.Parsed parsed = LibraryPath.parse(exchange.token.path());
     switch (parsed.outcome()) {
       case BAD_REQUEST:

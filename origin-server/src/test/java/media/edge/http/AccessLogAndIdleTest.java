@@ -72,6 +72,24 @@ class AccessLogAndIdleTest {
   }
 
   @Test
+  void pathToken_neverReachesTheLog() throws Exception {
+    RawHttp.request(server.port(), "PUT", "/hdnts=exp=1~hmac=pathsecret/demo/240p/seg_001.ts");
+    RawHttp.get(server.port(), "/hdnts=exp=1~hmac=pathsecret/demo/240p/seg_001.ts");
+
+    List<String> lines = List.of();
+    for (int i = 0; i < 200 && lines.size() < 2; i++) {
+      lines = lines().stream().filter(l -> l.contains("seg_001.ts")).collect(Collectors.toList());
+      if (lines.size() < 2) {
+        Thread.sleep(10);
+      }
+    }
+
+    assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line)
+        .contains("\"path\":\"/demo/240p/seg_001.ts\"")
+        .doesNotContain("pathsecret"));
+  }
+
+  @Test
   void idleConnection_isClosedByServer() throws IOException {
     try (RawHttp http = RawHttp.connect(server.port())) {
       http.send("GET", "/demo/master.m3u8");
