@@ -1,0 +1,33 @@
+package media.edge.httpcache;
+
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaders;
+import media.edge.http.HttpDates;
+
+/** A fixed instant and header helpers shared by the tests; no test reads the clock. */
+final class Times {
+  /** 2026-01-01T00:00:00Z. */
+  static final long T0 = 1_767_225_600_000L;
+  static final long SECOND = 1000L;
+  static final long MINUTE = 60 * SECOND;
+  static final long HOUR = 60 * MINUTE;
+
+  private Times() {}
+
+  /** An IMF-fixdate for epoch milliseconds (floored to the second). */
+  static String date(long millis) {
+    return HttpDates.format(Math.floorDiv(millis, 1000L));
+  }
+
+  /**
+   * Headers from alternating names and values, unvalidated so that tests may hold what Netty's
+   * decoder would have stripped (surrounding whitespace).
+   */
+  static HttpHeaders headers(String... namesAndValues) {
+    HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return headers;
+  }
+}
