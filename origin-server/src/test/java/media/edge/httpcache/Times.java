@@ -30,4 +30,9 @@ final class Times {
     }
     return headers;
   }
+
+  /** A head received at {@code T0} for a request sent at {@code T0}, with no heuristic. */
+  static StoredHead stored(String... namesAndValues) {
+    return StoredHead.of(200, headers(namesAndValues), T0, T0, -1);
+  }
 }
