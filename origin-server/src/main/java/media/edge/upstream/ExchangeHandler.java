@@ -1,0 +1,235 @@
+package media.edge.upstream;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import media.edge.upstream.ExchangeListener.Progress;
+
+/**
+ * Runs one request at a time on its connection and turns what happens into {@link ExchangeListener}
+ * calls: decoded responses, timeouts, closes and resets. Must be the last handler, after {@code
+ * HttpClientCodec}, with {@link ResponseBytes} before the codec and an {@code IdleStateHandler} whose
+ * reader-idle event is the idle timeout.
+ *
+ * <p>Every way an exchange ends goes through {@link #end} or {@link #fail}, which forget the listener
+ * first, so that the listener hears exactly one ending and nothing after it; a failure closes the
+ * connection. Whatever arrives while no exchange is running means the connection is out of step with the
+ * upstream, and closes it.
+ *
+ * <p>One per channel; used only on the channel's event loop.
+ */
+final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+  private final ResponseBytes bytes;
+  private final long responseTimeoutNanos;
+  private final long idleTimeoutMillis;
+
+  private ChannelHandlerContext ctx;
+  private ExchangeListener listener;
+  private int generation;
+  private boolean sent;
+  private boolean written;
+  private boolean interim;
+  private boolean headersSeen;
+  private boolean keepAlive;
+  private ScheduledFuture<?> responseTimer;
+
+  ExchangeHandler(ResponseBytes bytes, Duration responseTimeout, Duration idleTimeout) {
+    this.bytes = bytes;
+    this.responseTimeoutNanos = responseTimeout.toNanos();
+    this.idleTimeoutMillis = idleTimeout.toMillis();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Sends {@code request} (which this takes ownership of) and reports to {@code listener}. Call on the
+   * channel's event loop when no exchange is running. The response timeout starts here rather than when
+   * the last byte is written, so that an upstream that stops reading a request cannot hold it forever.
+   */
+  void begin(ExchangeListener listener, FullHttpRequest request) {
+    if (this.listener != null) {
+      request.release();
+      throw new IllegalStateException("an exchange is already running on " + ctx.channel());
+    }
+    this.listener = listener;
+    int attempt = ++generation;
+    sent = false;
+    written = false;
+    interim = false;
+    headersSeen = false;
+    keepAlive = false;
+    bytes.reset();
+    if (!ctx.channel().isActive()) {
+      request.release();
+      fail(UpstreamFailure.RESET, "connection closed before the request was sent");
+      return;
+    }
+    responseTimer =
+        ctx.executor().schedule(() -> responseTimedOut(attempt), responseTimeoutNanos, TimeUnit.NANOSECONDS);
+    sent = true;
+    ctx.writeAndFlush(request).addListener((ChannelFuture f) -> written(attempt, f));
+  }
+
+  private void written(int attempt, ChannelFuture write) {
+    if (attempt != generation || listener == null) {
+      return;
+    }
+    if (write.isSuccess()) {
+      written = true;
+    } else {
+      fail(UpstreamFailure.RESET, "request not sent: " + ErrorText.of(write.cause()));
+    }
+  }
+
+  private void responseTimedOut(int attempt) {
+    if (attempt == generation && listener != null && !headersSeen) {
+      fail(
+          UpstreamFailure.TIMEOUT,
+          "no response headers within " + TimeUnit.NANOSECONDS.toMillis(responseTimeoutNanos) + " ms");
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (listener == null) {
+        ctx.close();
+        return;
+      }
+      if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+        Throwable cause = object.decoderResult().cause();
+        UpstreamFailure failure =
+            cause instanceof PrematureChannelClosureException ? UpstreamFailure.TRUNCATED : UpstreamFailure.MALFORMED;
+        fail(failure, "bad response: " + ErrorText.of(cause));
+        return;
+      }
+      if (msg instanceof HttpResponse response) {
+        head(response);
+      }
+      if (listener != null && msg instanceof HttpContent content) {
+        content(content);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void head(HttpResponse response) {
+    int code = response.status().code();
+    if (code >= 100 && code < 200 && code != 101) {
+      // 100 Continue, 102, 103: a final response follows; the codec ends each with an empty last content.
+      interim = true;
+      return;
+    }
+    if (code < 200 || code > 599) {
+      fail(UpstreamFailure.MALFORMED, "unexpected status " + code);
+      return;
+    }
+    cancelResponseTimer();
+    headersSeen = true;
+    keepAlive = HttpUtil.isKeepAlive(response);
+    listener.onResponse(
+        new DefaultHttpResponse(response.protocolVersion(), response.status(), HopByHop.strip(response.headers())));
+  }
+
+  private void content(HttpContent content) {
+    if (interim) {
+      interim = !(content instanceof LastHttpContent);
+      return;
+    }
+    if (!headersSeen) {
+      return;
+    }
+    if (content.content().isReadable()) {
+      listener.onBody(content.content());
+    }
+    if (listener != null && content instanceof LastHttpContent) {
+      end();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent idle) {
+      // Before the headers the response timeout applies; between exchanges idleness is normal.
+      if (listener != null && headersSeen && idle.state() == IdleState.READER_IDLE) {
+        fail(UpstreamFailure.TIMEOUT, "no body bytes for " + idleTimeoutMillis + " ms");
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (listener == null) {
+      ctx.close();
+      return;
+    }
+    fail(cause instanceof DecoderException ? UpstreamFailure.MALFORMED : UpstreamFailure.RESET, ErrorText.of(cause));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // The codec has already turned a clean close into the end of a close-delimited body, if it was one.
+    if (headersSeen) {
+      fail(UpstreamFailure.TRUNCATED, "connection closed before the end of the body");
+    } else if (bytes.seen()) {
+      fail(UpstreamFailure.RESET, "connection closed in the middle of the response head");
+    } else {
+      fail(UpstreamFailure.RESET, "connection closed before a response");
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void end() {
+    ExchangeListener ended = listener;
+    forget();
+    boolean reusable = keepAlive && written && ctx.channel().isActive();
+    if (!reusable) {
+      ctx.close();
+    }
+    ended.onEnd(reusable);
+  }
+
+  private void fail(UpstreamFailure failure, String detail) {
+    ExchangeListener failed = listener;
+    if (failed == null) {
+      return;
+    }
+    Progress progress = bytes.seen() ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
+    forget();
+    ctx.close();
+    failed.onFailure(failure, progress, detail);
+  }
+
+  private void forget() {
+    listener = null;
+    cancelResponseTimer();
+  }
+
+  private void cancelResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
+  }
+}

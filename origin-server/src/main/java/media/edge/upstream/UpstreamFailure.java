@@ -1,0 +1,27 @@
+package media.edge.upstream;
+
+import java.util.Locale;
+
+/** Why a fetch ended without a complete response; also the {@code outcome} tag of the request timer. */
+public enum UpstreamFailure {
+  /** No candidate upstream accepted a connection (refused, connect timeout, no route, pool queue full). */
+  CONNECT,
+  /** No response headers within the response timeout, or no body bytes within the idle timeout. */
+  TIMEOUT,
+  /**
+   * The connection was reset, or closed before any response arrived. A reset in the middle of a body is
+   * reported here rather than as {@link #TRUNCATED}: it says the upstream aborted, not that it ended early.
+   */
+  RESET,
+  /** The connection closed cleanly before Content-Length bytes or before the chunked terminator. */
+  TRUNCATED,
+  /** The response could not be decoded: bad status line, bad header, bad chunk size, unexpected 101. */
+  MALFORMED,
+  /** {@link UpstreamClient#close()} ended the fetch. */
+  CLOSED;
+
+  /** The metric tag value: the lower-case name. */
+  public String tag() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,27 @@
+package media.edge.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Receives one upstream exchange. All calls for one fetch come from one event loop thread at a time, in
+ * order: {@link #onHeaders} at most once, then {@link #onContent} any number of times, then exactly one of
+ * {@link #onComplete} or {@link #onError}, after which nothing more is called. Calls must not block: they
+ * run on the event loop that reads the connection.
+ */
+public interface UpstreamListener {
+  /**
+   * The final response's status and headers, hop-by-hop fields already removed (interim 1xx responses are
+   * skipped). {@code upstream} is the {@code host:port} that answered.
+   */
+  void onHeaders(HttpResponse response, String upstream);
+
+  /** A piece of the body, in order. Borrowed: valid only during the call; retain or copy it to keep it. */
+  void onContent(ByteBuf chunk);
+
+  /** The body is complete: Content-Length matched, the chunked terminator arrived, or there is no body. */
+  void onComplete();
+
+  /** The fetch failed; terminal. {@code message} names the upstream and path, never the query string. */
+  void onError(UpstreamFailure failure, String message);
+}

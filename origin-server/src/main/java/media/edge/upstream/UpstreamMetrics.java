@@ -1,0 +1,83 @@
+package media.edge.upstream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client's meters, all registered at start-up: {@code edge_upstream_requests_seconds{outcome}},
+ * {@code edge_upstream_retries_total} and {@code edge_upstream_parent_up{parent}}. The outcome tag is a
+ * status class or a {@link UpstreamFailure} tag, never anything from the request.
+ *
+ * <p>Thread-safe: the meters are created in the constructor and Micrometer's meters are thread-safe.
+ */
+final class UpstreamMetrics {
+  private static final String[] STATUS_CLASSES = {"2xx", "3xx", "4xx", "5xx"};
+
+  private final MeterRegistry registry;
+  private final Timer[] byStatusClass = new Timer[STATUS_CLASSES.length];
+  private final Timer[] byFailure = new Timer[UpstreamFailure.values().length];
+  private final Counter retries;
+  private final List<Meter> gauges = new ArrayList<>();
+
+  UpstreamMetrics(MeterRegistry registry, ParentHealth health) {
+    this.registry = registry;
+    for (int i = 0; i < STATUS_CLASSES.length; i++) {
+      byStatusClass[i] = timer(STATUS_CLASSES[i]);
+    }
+    for (UpstreamFailure failure : UpstreamFailure.values()) {
+      byFailure[failure.ordinal()] = timer(failure.tag());
+    }
+    this.retries =
+        Counter.builder("edge.upstream.retries")
+            .description("Upstream attempts after a connect failure or a stale keep-alive connection")
+            .register(registry);
+    for (int i = 0; i < health.size(); i++) {
+      int parent = i;
+      gauges.add(
+          Gauge.builder("edge.upstream.parent.up", health, h -> h.isUp(parent) ? 1 : 0)
+              .description("1 when the parent edge is considered up, 0 when it is skipped")
+              .tag("parent", health.name(parent))
+              .strongReference(true)
+              .register(registry));
+    }
+  }
+
+  private Timer timer(String outcome) {
+    return Timer.builder("edge.upstream.requests")
+        .description("Upstream fetches, from the call to the last callback, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** Starts timing a fetch on the registry's clock. */
+  Timer.Sample start() {
+    return Timer.start(registry);
+  }
+
+  /** A complete response; status is 200 to 599 (other final statuses are failed as malformed). */
+  void completed(Timer.Sample sample, int status) {
+    int index = Math.min(Math.max(status / 100 - 2, 0), STATUS_CLASSES.length - 1);
+    sample.stop(byStatusClass[index]);
+  }
+
+  void failed(Timer.Sample sample, UpstreamFailure failure) {
+    sample.stop(byFailure[failure.ordinal()]);
+  }
+
+  void retried() {
+    retries.increment();
+  }
+
+  /**
+   * Removes the parent gauges, which hold this client's health state, so that a client built later on the
+   * same registry can register its own. Timers and the counter stay: a new client shares them.
+   */
+  void close() {
+    gauges.forEach(registry::remove);
+  }
+}
