@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * evicts in batches down to a low watermark, so the sort is paid once per batch rather than once
  * per write. Accesses that land while a batch is chosen may be missed by it.
  *
- * <p>Thread-safe. Lookups are lock-free; {@link #put} and both {@code remove}s must be called while
- * holding {@link #lock} of the hash, which the tier also holds while renaming or deleting that
- * hash's file, so that the index and the folder change together.
+ * <p>Thread-safe. Lookups are lock-free; once the tier is shared, {@link #put} and both {@code
+ * remove}s must be called while holding {@link #lock} of the hash, which the tier also holds while
+ * renaming or deleting that hash's file, so that the index and the folder change together. (Before,
+ * {@link IndexRebuild} puts distinct hashes from several threads without it.)
  */
 final class DiskIndex {
   private static final int STRIPES = 256;

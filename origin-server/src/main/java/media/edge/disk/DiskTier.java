@@ -145,7 +145,8 @@ public final class DiskTier implements AutoCloseable {
   /**
    * Stores {@code key} asynchronously, replacing any previous entry. Takes ownership of {@code body}
    * (its readable bytes, left unconsumed) and releases it when done, also when the write is refused
-   * or fails. Never throws.
+   * or fails. Never throws. Skipped without a count while {@link #degraded}, and after {@link
+   * #close}.
    *
    * @param head opaque metadata stored with the body (serialized response headers), at most 64 KiB;
    *     kept without a copy until written, so not to be changed afterwards
@@ -574,14 +575,15 @@ public final class DiskTier implements AutoCloseable {
     }
 
     /**
-     * Creates the folder if needed, deletes leftover temporary files, rebuilds the index and loads
-     * the bans; evicts in the background if the files exceed the capacity.
+     * Creates the folder if needed, deletes leftover temporary files, rebuilds the index (on the io
+     * executor, shard by shard) and loads the bans; evicts in the background if the files exceed the
+     * capacity.
      */
     public DiskTier open() throws IOException {
       Path root = dir.toAbsolutePath().normalize();
       Files.createDirectories(root);
       DiskErrors errors = new DiskErrors(registry);
-      IndexRebuild.Result scan = IndexRebuild.scan(root, 1024);
+      IndexRebuild.Result scan = IndexRebuild.scan(root, io);
       long now = clock.millis();
       BanList bans;
       boolean bansLost = false;

@@ -103,6 +103,29 @@ class DiskTierTest {
   }
 
   @Test
+  void open_onAPool_indexesEveryShardInParallel() throws IOException {
+    DiskFixture f = fixture();
+    long bytes;
+    try (DiskTier tier = f.open()) {
+      for (int i = 0; i < 500; i++) {
+        tier.write("/vod/seg_" + i + ".ts", head(""), body("body " + i));
+      }
+      bytes = tier.bytes();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      f.io = pool;
+      try (DiskTier tier = f.open()) {
+        assertThat(tier.entries()).isEqualTo(500);
+        assertThat(tier.bytes()).isEqualTo(bytes);
+        assertThat(text(tier, "/vod/seg_499.ts")).isEqualTo("body 499");
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void close_waitsForWritesInFlight() throws Exception {
     DiskFixture f = fixture();
     ExecutorService pool = Executors.newSingleThreadExecutor();
