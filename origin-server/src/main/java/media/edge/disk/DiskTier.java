@@ -245,7 +245,10 @@ public final class DiskTier implements AutoCloseable {
     return clock.millis() < suspendedUntil;
   }
 
-  /** Waits up to {@link #CLOSE_TIMEOUT} for writes in flight; later calls, reads included, do nothing. */
+  /**
+   * Waits up to {@link #CLOSE_TIMEOUT} for file work in flight. Afterwards reads answer null and
+   * writes are skipped; removals and bans still reach the disk, on the calling thread.
+   */
   @Override
   public void close() {
     if (closed) {

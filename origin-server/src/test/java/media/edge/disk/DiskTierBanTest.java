@@ -171,6 +171,7 @@ class DiskTierBanTest {
     }
     try (DiskTier tier = f.open()) {
       assertThat(f.errors("corrupt")).isEqualTo(1); // the rewritten list reads back fine
+      assertThat(text(tier, "/b")).isEqualTo("b");
     }
   }
 

@@ -4,10 +4,12 @@ import static media.edge.disk.DiskFixture.body;
 import static media.edge.disk.DiskFixture.head;
 import static media.edge.disk.DiskFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -323,26 +325,27 @@ class DiskTierTest {
   @Test
   void open_registersEveryErrorReasonAtZero_exportedAsEdgeCacheDiskErrorsTotal() throws IOException {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (DiskTier tier = DiskTier.open(dir, 1 << 20, Runnable::run, io.netty.buffer.ByteBufAllocator.DEFAULT,
+    try (DiskTier tier = DiskTier.open(dir, 1 << 20, Runnable::run, ByteBufAllocator.DEFAULT,
         prometheus, new MutableClock(DiskFixture.START_MILLIS))) {
       String scrape = prometheus.scrape();
 
       for (String reason : new String[] {"corrupt", "read", "write", "full", "dropped"}) {
         assertThat(scrape).contains("edge_cache_disk_errors_total{reason=\"" + reason + "\"} 0");
       }
-      assertThat(prometheus.getMeters()).hasSize(5);
+      assertThat(prometheus.getMeters()).hasSize(5); // bytes and entries gauges are the caller's
+      assertThat(tier.entries()).isZero();
     }
   }
 
   @Test
   void builder_invalidSettings_failFastNamingTheSetting() {
     DiskFixture f = fixture();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskTier.builder(dir, 0, Runnable::run, f.registry))
+    assertThatThrownBy(() -> DiskTier.builder(dir, 0, Runnable::run, f.registry))
         .hasMessage("capacityBytes: 0 (expected: > 0)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
             () -> DiskTier.builder(dir, 1, Runnable::run, f.registry).banHorizon(Duration.ZERO))
         .hasMessage("banHorizon: PT0S (expected: > 0)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
             () -> DiskTier.builder(dir, 1, Runnable::run, f.registry).maxBans(0))
         .hasMessage("maxBans: 0 (expected: >= 1)");
   }
