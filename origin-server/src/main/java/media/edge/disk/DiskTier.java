@@ -1,0 +1,614 @@
+package media.edge.disk;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import media.edge.disk.DiskErrors.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier of the edge cache: entries (a key, opaque head bytes, a body) kept as files under
+ * one folder, bounded in bytes, surviving restarts and crashes, and never in the way of serving:
+ * every failure becomes a miss or a skipped write plus a count in {@code edge.cache.disk.errors},
+ * so the server goes on from memory.
+ *
+ * <ul>
+ *   <li><b>Layout</b>: {@code dir/ab/cd/<SHA-256 of the key in hex>}, in the format of {@link
+ *       EntryFormat}; the ban list in {@code dir/bans}.
+ *   <li><b>Writes</b> run on the {@code io} executor and are crash-safe ({@link AtomicFiles}: temporary
+ *       file, {@code fsync}, rename). A write is dropped, and its body released, when the executor
+ *       refuses it or when the bodies waiting for it exceed the backlog bound ({@link PendingWrites}).
+ *       A body larger than the capacity is refused.
+ *   <li><b>Index</b>: in memory ({@link DiskIndex}), rebuilt at {@link #open} from file names, sizes
+ *       and modification times without opening any entry ({@link IndexRebuild}). When the files
+ *       exceed the capacity, the least recently used are deleted, in batches down to 95% of it.
+ *   <li><b>Reads</b> load the whole file into one direct buffer and check it ({@link EntryFormat});
+ *       anything wrong deletes the file and answers null, so that the caller refetches.
+ *   <li><b>Errors</b>: a failed write or deletion suspends writes for 30 seconds of the injected
+ *       clock ({@link #degraded}); reads go on. Nothing throws to the caller.
+ *   <li><b>Purges</b>: {@link #remove} is exact and immediate, also against a write of the same key
+ *       in flight; {@link #ban} purges a key prefix lazily, at read ({@link BanList}).
+ * </ul>
+ *
+ * <p>Thread-safe: every method may be called from any thread. Lookups go to a concurrent map;
+ * publishing, evicting or deleting a file happens under a lock striped by key hash, together with
+ * the matching index change, so the index and the folder agree whatever the interleaving.
+ */
+public final class DiskTier implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
+
+  /** How long {@link #close} waits for writes in flight. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * A read refreshes its file's modification time, which becomes the last access when the index is
+   * rebuilt, at most this often, so that a hot entry costs no metadata write per read.
+   */
+  static final long TOUCH_INTERVAL_MILLIS = Duration.ofMinutes(10).toMillis();
+  static final Duration DEFAULT_WRITE_SUSPENSION = Duration.ofSeconds(30);
+  static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+
+  private final Path dir;
+  private final long capacityBytes;
+  private final long lowWatermarkBytes;
+  private final long maxFileBytes;
+  private final Executor io;
+  private final ByteBufAllocator allocator;
+  private final Clock clock;
+  private final long suspensionMillis;
+  private final DiskErrors errors;
+  private final DiskIndex index;
+  private final BanList bans;
+  private final PendingWrites pending;
+  private final AtomicBoolean evicting = new AtomicBoolean();
+  private final Object bansFileLock = new Object();
+  private volatile long suspendedUntil = Long.MIN_VALUE;
+  private volatile boolean closed;
+
+  private DiskTier(Builder options, Path dir, DiskIndex index, BanList bans, DiskErrors errors) {
+    this.dir = dir;
+    this.capacityBytes = options.capacityBytes;
+    this.lowWatermarkBytes = capacityBytes - capacityBytes / 20;
+    this.maxFileBytes = Math.min(capacityBytes, Integer.MAX_VALUE - 8);
+    this.io = options.io;
+    this.allocator = options.allocator;
+    this.clock = options.clock;
+    this.suspensionMillis = options.writeSuspension.toMillis();
+    this.errors = errors;
+    this.index = index;
+    this.bans = bans;
+    this.pending = new PendingWrites(options.maxPendingBytes());
+  }
+
+  /**
+   * Opens (creating if needed) the cache under {@code dir}, rebuilding the index from what is there;
+   * the other settings take their defaults (see {@link Builder}).
+   *
+   * @param io runs every file operation; it should be a bounded pool of a few threads, since each
+   *     task blocks on the disk
+   * @param clock stamps entries and bans, orders eviction and times the write suspension
+   * @throws IOException when the folder cannot be created or listed
+   */
+  public static DiskTier open(
+      Path dir, long capacityBytes, Executor io, ByteBufAllocator allocator, MeterRegistry registry, Clock clock)
+      throws IOException {
+    return builder(dir, capacityBytes, io, registry).allocator(allocator).clock(clock).open();
+  }
+
+  /** Settings beyond {@link #open}'s: backlog bound, ban limits, write suspension. */
+  public static Builder builder(Path dir, long capacityBytes, Executor io, MeterRegistry registry) {
+    return new Builder(dir, capacityBytes, io, registry);
+  }
+
+  /**
+   * The stored entry for {@code key}, read fully and verified, or null (absent, banned, corrupt or
+   * unreadable). Answers an index miss at once, without I/O; otherwise completes on an io thread.
+   * Never completes exceptionally. The caller owns, and must release, the entry's body; if the
+   * caller completes the future first (a timeout), the body is released here.
+   */
+  public CompletableFuture<DiskEntry> read(String key) {
+    if (key == null || closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    KeyHash hash = KeyHash.of(keyBytes);
+    DiskIndex.Slot slot = index.get(hash);
+    if (slot == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<DiskEntry> result = new CompletableFuture<>();
+    try {
+      io.execute(() -> complete(result, key, keyBytes, hash, slot));
+    } catch (RejectedExecutionException e) {
+      result.complete(null);
+    }
+    return result;
+  }
+
+  /**
+   * Stores {@code key} asynchronously, replacing any previous entry. Takes ownership of {@code body}
+   * (its readable bytes, left unconsumed) and releases it when done, also when the write is refused
+   * or fails. Never throws. Skipped without a count while {@link #degraded}, and after {@link
+   * #close}.
+   *
+   * @param head opaque metadata stored with the body (serialized response headers), at most 64 KiB;
+   *     kept without a copy until written, so not to be changed afterwards
+   */
+  public void write(String key, byte[] head, ByteBuf body) {
+    if (body == null) {
+      return;
+    }
+    boolean handedOver = false;
+    try {
+      if (key == null || head == null || closed || degraded()) {
+        return;
+      }
+      byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+      long size = EntryFormat.fileSize(keyBytes.length, head.length, body.readableBytes());
+      if (keyBytes.length > EntryFormat.MAX_KEY_BYTES || head.length > EntryFormat.MAX_HEAD_BYTES || size > capacityBytes) {
+        return;
+      }
+      long storedAt = clock.millis();
+      long ticket = pending.admit(size);
+      if (ticket < 0) {
+        if (!closed) {
+          errors.count(Reason.DROPPED);
+        }
+        return;
+      }
+      try {
+        io.execute(() -> store(KeyHash.of(keyBytes), keyBytes, head, body, storedAt, ticket, size));
+        handedOver = true;
+      } catch (RejectedExecutionException e) {
+        pending.finish(ticket, size);
+        errors.count(Reason.DROPPED);
+      }
+    } finally {
+      if (!handedOver) {
+        body.release();
+      }
+    }
+  }
+
+  /**
+   * Deletes {@code key}'s entry: absent for {@link #contains} and {@link #read} from now on, its file
+   * deleted on the io executor, and a write of the key still in flight dropped rather than
+   * published. Durable once the file is deleted, a moment later; a crash before that brings the
+   * entry back at the next start-up (use {@link #ban} where that matters).
+   */
+  public void remove(String key) {
+    if (key == null) {
+      return;
+    }
+    KeyHash hash = KeyHash.of(key);
+    DiskIndex.Slot removed;
+    synchronized (index.lock(hash)) {
+      pending.tombstone(hash);
+      removed = index.remove(hash);
+    }
+    if (removed != null) {
+      runFileTask(() -> deleteUnlessRewritten(hash));
+    }
+  }
+
+  /**
+   * Purges every entry whose key starts with {@code keyPrefix} and that was stored until now, lazily:
+   * each is deleted when next read (see {@link BanList} for the bounds and why). Until then
+   * {@link #contains} may still answer true for it. The ban is saved to {@code dir/bans} on the io
+   * executor and outlives restarts.
+   */
+  public void ban(String keyPrefix) {
+    if (keyPrefix == null || keyPrefix.getBytes(StandardCharsets.UTF_8).length > EntryFormat.MAX_KEY_BYTES) {
+      return; // No stored key is that long.
+    }
+    bans.add(keyPrefix, clock.millis());
+    runFileTask(this::saveBans);
+  }
+
+  /** Whether the index lists {@code key}: no I/O, and no check of the file or of bans. */
+  public boolean contains(String key) {
+    return key != null && index.get(KeyHash.of(key)) != null;
+  }
+
+  public long entries() {
+    return index.entries();
+  }
+
+  /** The size of the indexed files, headers included. */
+  public long bytes() {
+    return index.bytes();
+  }
+
+  public long capacityBytes() {
+    return capacityBytes;
+  }
+
+  /** Whether writes are suspended after a write error; they resume when the suspension ends. */
+  public boolean degraded() {
+    return clock.millis() < suspendedUntil;
+  }
+
+  /**
+   * Waits up to {@link #CLOSE_TIMEOUT} for file work in flight. Afterwards reads answer null and
+   * writes are skipped; removals and bans still reach the disk, on the calling thread.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!pending.closeAndAwait(CLOSE_TIMEOUT)) {
+        LOG.warn("disk cache closed with file operations still running after {}", CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  private void complete(
+      CompletableFuture<DiskEntry> result, String key, byte[] keyBytes, KeyHash hash, DiskIndex.Slot slot) {
+    DiskEntry entry = null;
+    try {
+      entry = load(key, keyBytes, hash, slot);
+    } catch (RuntimeException e) {
+      LOG.warn("disk cache read failed unexpectedly", e);
+    } finally {
+      if (!result.complete(entry) && entry != null) {
+        entry.body().release();
+      }
+    }
+  }
+
+  private DiskEntry load(String key, byte[] keyBytes, KeyHash hash, DiskIndex.Slot slot) {
+    Path file = hash.file(dir);
+    ByteBuf whole;
+    try {
+      whole = readWhole(file);
+    } catch (NoSuchFileException e) {
+      forget(hash, slot); // Deleted behind the index's back.
+      return null;
+    } catch (CorruptFileException e) {
+      corrupt(hash, slot, e);
+      return null;
+    } catch (IOException e) {
+      errors.count(Reason.READ);
+      LOG.debug("disk cache read failed: {}", DiskErrors.describe(e));
+      return null;
+    }
+    try {
+      EntryFormat.Header header = EntryFormat.parseHeader(whole);
+      if (!Arrays.equals(header.key(), keyBytes)) {
+        throw new CorruptFileException("stored key differs from the requested one");
+      }
+      if (bans.bans(key, header.storedAtMillis())) {
+        drop(hash, slot);
+        return null;
+      }
+      EntryFormat.verifyBody(whole, header);
+      touch(file, slot);
+      ByteBuf body = whole.retainedSlice(header.bodyOffset(), header.bodyLength());
+      return new DiskEntry(key, header.head(), body, header.storedAtMillis());
+    } catch (CorruptFileException e) {
+      corrupt(hash, slot, e);
+      return null;
+    } finally {
+      whole.release();
+    }
+  }
+
+  private ByteBuf readWhole(Path file) throws IOException, CorruptFileException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > maxFileBytes) {
+        throw new CorruptFileException("file larger than the tier: " + size + " bytes");
+      }
+      ByteBuf whole = allocator.directBuffer((int) size, (int) size);
+      boolean read = false;
+      try {
+        while (whole.writerIndex() < size) {
+          if (whole.writeBytes(channel, whole.writerIndex(), (int) size - whole.writerIndex()) < 0) {
+            throw new CorruptFileException("file shrank while read");
+          }
+        }
+        read = true;
+        return whole;
+      } finally {
+        if (!read) {
+          whole.release();
+        }
+      }
+    }
+  }
+
+  /** Records the access; now and then also on disk, for the index of the next start-up. */
+  private void touch(Path file, DiskIndex.Slot slot) {
+    long now = clock.millis();
+    slot.lastAccess = now;
+    if (now - slot.touchedAt >= TOUCH_INTERVAL_MILLIS) {
+      slot.touchedAt = now;
+      try {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+      } catch (IOException e) {
+        // Only the eviction order after a restart suffers.
+      }
+    }
+  }
+
+  private void corrupt(KeyHash hash, DiskIndex.Slot slot, CorruptFileException e) {
+    errors.count(Reason.CORRUPT);
+    LOG.debug("disk cache dropped a corrupt entry: {}", e.getMessage());
+    drop(hash, slot);
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  private void store(
+      KeyHash hash, byte[] keyBytes, byte[] head, ByteBuf body, long storedAt, long ticket, long size) {
+    Path temp = null;
+    try {
+      if (degraded()) {
+        return; // Suspended while this write waited.
+      }
+      Path target = hash.file(dir);
+      ByteBuffer header = EntryFormat.header(keyBytes, storedAt, head, body);
+      long now = clock.millis();
+      temp = AtomicFiles.writeTemp(target, header, body, FileTime.fromMillis(now));
+      synchronized (index.lock(hash)) {
+        if (pending.removedSince(hash, ticket)) {
+          return;
+        }
+        AtomicFiles.publish(temp, target);
+        temp = null;
+        index.put(hash, new DiskIndex.Slot(size, now));
+      }
+      evictIfOverCapacity();
+    } catch (IOException e) {
+      writeFailed(e);
+    } catch (RuntimeException e) {
+      LOG.warn("disk cache write failed unexpectedly", e);
+    } finally {
+      if (temp != null) {
+        AtomicFiles.deleteQuietly(temp);
+      }
+      body.release();
+      pending.finish(ticket, size);
+    }
+  }
+
+  private void writeFailed(IOException e) {
+    Reason reason = DiskErrors.ofWrite(e);
+    errors.count(reason);
+    boolean wasDegraded = degraded();
+    suspendedUntil = clock.millis() + suspensionMillis;
+    if (!wasDegraded) {
+      LOG.warn("disk cache {} error ({}); writes suspended for {}", reason.tag(), DiskErrors.describe(e),
+          Duration.ofMillis(suspensionMillis));
+    }
+  }
+
+  private void saveBans() {
+    synchronized (bansFileLock) {
+      try {
+        AtomicFiles.replace(dir.resolve(BanList.FILE_NAME), bans.encode(), FileTime.fromMillis(clock.millis()));
+      } catch (IOException e) {
+        writeFailed(e);
+      }
+    }
+  }
+
+  /** Runs file work on the io executor, or here when it refuses: a purge must not be lost. */
+  private void runFileTask(Runnable task) {
+    long ticket = pending.admit(0);
+    if (ticket < 0) {
+      task.run();
+      return;
+    }
+    try {
+      io.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          pending.finish(ticket, 0);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      try {
+        task.run();
+      } finally {
+        pending.finish(ticket, 0);
+      }
+    }
+  }
+
+  // ---- deleting -----------------------------------------------------------------------------
+
+  /**
+   * Evicts in batches until the files fit. One thread at a time: a writer that finds another
+   * evicting leaves it to that thread, which checks the total again after each batch.
+   */
+  private void evictIfOverCapacity() {
+    while (index.bytes() > capacityBytes && evicting.compareAndSet(false, true)) {
+      boolean dropped = false;
+      try {
+        for (DiskIndex.Victim victim : index.leastRecentlyUsed(index.bytes() - lowWatermarkBytes)) {
+          dropped |= drop(victim.hash(), victim.slot());
+        }
+      } finally {
+        evicting.set(false);
+      }
+      if (!dropped) {
+        return; // Every victim was rewritten meanwhile; the next write tries again.
+      }
+    }
+  }
+
+  /** Forgets the entry and deletes its file, unless a newer write has replaced {@code slot}. */
+  private boolean drop(KeyHash hash, DiskIndex.Slot slot) {
+    synchronized (index.lock(hash)) {
+      if (!index.remove(hash, slot)) {
+        return false;
+      }
+      deleteFile(hash);
+      return true;
+    }
+  }
+
+  private void forget(KeyHash hash, DiskIndex.Slot slot) {
+    synchronized (index.lock(hash)) {
+      index.remove(hash, slot);
+    }
+  }
+
+  private void deleteUnlessRewritten(KeyHash hash) {
+    synchronized (index.lock(hash)) {
+      if (index.get(hash) == null) {
+        deleteFile(hash);
+      }
+    }
+  }
+
+  private void deleteFile(KeyHash hash) {
+    try {
+      Files.deleteIfExists(hash.file(dir));
+    } catch (IOException e) {
+      writeFailed(e);
+    }
+  }
+
+  /**
+   * Settings, validated as they are given. Defaults: the allocator {@link ByteBufAllocator#DEFAULT},
+   * the system clock, a write backlog of 64 MiB or a quarter of the capacity if smaller, 1,000 bans
+   * kept for at most 30 days, writes suspended for 30 seconds after an error.
+   *
+   * <p>Not thread-safe; build on one thread.
+   */
+  public static final class Builder {
+    private final Path dir;
+    private final long capacityBytes;
+    private final Executor io;
+    private final MeterRegistry registry;
+    private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private Clock clock = Clock.systemUTC();
+    private long maxPendingBytes;
+    private int maxBans = BanList.DEFAULT_MAX_BANS;
+    private Duration banHorizon = BanList.DEFAULT_HORIZON;
+    private Duration writeSuspension = DEFAULT_WRITE_SUSPENSION;
+
+    private Builder(Path dir, long capacityBytes, Executor io, MeterRegistry registry) {
+      this.dir = Objects.requireNonNull(dir, "dir");
+      if (capacityBytes <= 0) {
+        throw new IllegalArgumentException("capacityBytes: " + capacityBytes + " (expected: > 0)");
+      }
+      this.capacityBytes = capacityBytes;
+      this.io = Objects.requireNonNull(io, "io");
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    public Builder allocator(ByteBufAllocator allocator) {
+      this.allocator = Objects.requireNonNull(allocator, "allocator");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Body bytes that may wait for the io executor before further writes are dropped. */
+    public Builder maxPendingBytes(long maxPendingBytes) {
+      if (maxPendingBytes <= 0) {
+        throw new IllegalArgumentException("maxPendingBytes: " + maxPendingBytes + " (expected: > 0)");
+      }
+      this.maxPendingBytes = maxPendingBytes;
+      return this;
+    }
+
+    public Builder maxBans(int maxBans) {
+      if (maxBans < 1) {
+        throw new IllegalArgumentException("maxBans: " + maxBans + " (expected: >= 1)");
+      }
+      this.maxBans = maxBans;
+      return this;
+    }
+
+    /**
+     * How long a ban is kept. Entries stored before a dropped ban are refetched once (see {@link
+     * BanList}), so this is also about the longest an entry lives on disk without a refetch.
+     */
+    public Builder banHorizon(Duration banHorizon) {
+      if (banHorizon.isNegative() || banHorizon.isZero()) {
+        throw new IllegalArgumentException("banHorizon: " + banHorizon + " (expected: > 0)");
+      }
+      this.banHorizon = banHorizon;
+      return this;
+    }
+
+    /** How long writes stay suspended after a write error. */
+    public Builder writeSuspension(Duration writeSuspension) {
+      if (writeSuspension.isNegative()) {
+        throw new IllegalArgumentException("writeSuspension: " + writeSuspension + " (expected: >= 0)");
+      }
+      this.writeSuspension = writeSuspension;
+      return this;
+    }
+
+    private long maxPendingBytes() {
+      return maxPendingBytes > 0 ? maxPendingBytes : Math.min(DEFAULT_MAX_PENDING_BYTES, Math.max(1, capacityBytes / 4));
+    }
+
+    /**
+     * Creates the folder if needed, deletes leftover temporary files, rebuilds the index (on the io
+     * executor, shard by shard) and loads the bans; evicts in the background if the files exceed the
+     * capacity.
+     */
+    public DiskTier open() throws IOException {
+      Path root = dir.toAbsolutePath().normalize();
+      Files.createDirectories(root);
+      DiskErrors errors = new DiskErrors(registry);
+      IndexRebuild.Result scan = IndexRebuild.scan(root, io);
+      long now = clock.millis();
+      BanList bans;
+      boolean bansLost = false;
+      try {
+        bans = BanList.load(root.resolve(BanList.FILE_NAME), maxBans, banHorizon, now);
+      } catch (CorruptFileException | IOException e) {
+        errors.count(e instanceof CorruptFileException ? Reason.CORRUPT : Reason.READ);
+        LOG.warn("disk cache ban list unreadable ({}); treating every stored entry as banned",
+            e instanceof IOException ioe ? DiskErrors.describe(ioe) : e.getMessage());
+        bans = BanList.everythingUpTo(now, maxBans, banHorizon);
+        bansLost = true;
+      }
+      DiskTier tier = new DiskTier(this, root, scan.index(), bans, errors);
+      LOG.info("disk cache at {}: {} entries, {} bytes, {} temporary files deleted",
+          root, tier.entries(), tier.bytes(), scan.tempFilesDeleted());
+      if (bansLost) {
+        tier.runFileTask(tier::saveBans);
+      }
+      if (tier.bytes() > tier.capacityBytes) {
+        tier.runFileTask(tier::evictIfOverCapacity);
+      }
+      return tier;
+    }
+  }
+}
