@@ -1,5 +1,22 @@
 package media.edge.config;
 
+import static media.edge.config.Settings.CACHE_DISK_DIR;
+import static media.edge.config.Settings.CACHE_DISK_BYTES;
+import static media.edge.config.Settings.TTL_SEGMENT;
+import static media.edge.config.Settings.TTL_VOD_PLAYLIST;
+import static media.edge.config.Settings.TTL_LIVE_PLAYLIST_TARGET_FRACTION;
+import static media.edge.config.Settings.TTL_OTHER;
+import static media.edge.config.Settings.CACHE_NOT_FOUND_MAX_TTL;
+import static media.edge.config.Settings.CACHE_STALE_IF_ERROR;
+import static media.edge.config.Settings.UPSTREAM_URLS_KEY;
+import static media.edge.config.Settings.UPSTREAM_PARENTS;
+import static media.edge.config.Settings.UPSTREAM_CONNECT_TIMEOUT;
+import static media.edge.config.Settings.UPSTREAM_RESPONSE_TIMEOUT;
+import static media.edge.config.Settings.UPSTREAM_IDLE_TIMEOUT;
+import static media.edge.config.Settings.UPSTREAM_MAX_CONNECTIONS;
+import static media.edge.config.Settings.UPSTREAM_HEALTH_INTERVAL;
+import static media.edge.config.Settings.UPSTREAM_HEALTH_PATH;
+import static media.edge.config.Settings.UPSTREAM_NODE_NAME;
 import static media.edge.config.Settings.CACHE_MEMORY_BYTES;
 import static media.edge.config.Settings.CACHE_MEMORY_MAX_OBJECT_BYTES;
 import static media.edge.config.Settings.CACHE_MEMORY_REVALIDATE;
@@ -40,6 +57,7 @@ import static media.edge.config.Settings.TOKENS_SET_COOKIE;
 import static media.edge.config.Settings.TOKENS_SOURCES;
 
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -110,7 +128,26 @@ public final class ConfigLoader {
             List.of("query", "cookie", "header"),
             List.of(),
             false),
-        new LogConfig(true));
+        new LogConfig(true),
+        new UpstreamSection(
+            List.of(),
+            List.of(),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            64,
+            Duration.ofSeconds(2),
+            "/",
+            ""),
+        new EdgeCacheConfig(
+            null,
+            10_737_418_240L,
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            0.5,
+            Duration.ZERO,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30)));
   }
 
   /**
@@ -184,10 +221,15 @@ public final class ConfigLoader {
       throw values.refuse(
           SERVER_ADMIN_PORT, "0 or a port other than server.port, which is " + values.describe(SERVER_PORT));
     }
-    Path root = values.get(LIBRARY_ROOT);
-    if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+    Optional<Path> root = values.get(LIBRARY_ROOT);
+    if (root.isEmpty() && values.get(UPSTREAM_URLS_KEY).isEmpty() && values.get(UPSTREAM_PARENTS).isEmpty()) {
+      throw values.refuse(
+          LIBRARY_ROOT, "an existing, readable directory, or \"\" only when upstream.urls or upstream.parents is set");
+    }
+    if (root.isPresent() && (!Files.isDirectory(root.get()) || !Files.isReadable(root.get()))) {
       throw values.refuse(LIBRARY_ROOT, "an existing, readable directory");
     }
+
     checkTokenKeys(values);
   }
 
@@ -233,7 +275,7 @@ public final class ConfigLoader {
             v.get(SERVER_FILE_THREADS),
             v.get(SERVER_TRUSTED_PROXIES),
             v.get(SERVER_PROXY_PROTOCOL)),
-        new LibraryConfig(v.get(LIBRARY_ROOT)),
+        new LibraryConfig(v.get(LIBRARY_ROOT).orElse(null)),
         new CacheConfig(
             v.get(CACHE_MEMORY_BYTES), v.get(CACHE_MEMORY_MAX_OBJECT_BYTES), v.get(CACHE_MEMORY_REVALIDATE)),
         new HttpConfig(
@@ -260,6 +302,30 @@ public final class ConfigLoader {
             v.get(TOKENS_SOURCES),
             v.get(TOKENS_EXEMPT_PREFIXES),
             v.get(TOKENS_SET_COOKIE)),
-        new LogConfig(v.get(LOG_ACCESS)));
+        new LogConfig(v.get(LOG_ACCESS)),
+        new UpstreamSection(
+            uris(v.get(UPSTREAM_URLS_KEY)),
+            uris(v.get(UPSTREAM_PARENTS)),
+            v.get(UPSTREAM_CONNECT_TIMEOUT),
+            v.get(UPSTREAM_RESPONSE_TIMEOUT),
+            v.get(UPSTREAM_IDLE_TIMEOUT),
+            v.get(UPSTREAM_MAX_CONNECTIONS),
+            v.get(UPSTREAM_HEALTH_INTERVAL),
+            v.get(UPSTREAM_HEALTH_PATH),
+            v.get(UPSTREAM_NODE_NAME)),
+        new EdgeCacheConfig(
+            v.get(CACHE_DISK_DIR).orElse(null),
+            v.get(CACHE_DISK_BYTES),
+            v.get(TTL_SEGMENT),
+            v.get(TTL_VOD_PLAYLIST),
+            v.get(TTL_LIVE_PLAYLIST_TARGET_FRACTION),
+            v.get(TTL_OTHER),
+            v.get(CACHE_NOT_FOUND_MAX_TTL),
+            v.get(CACHE_STALE_IF_ERROR)));
+  }
+
+  /** URLs the value type already checked. */
+  private static List<URI> uris(List<String> texts) {
+    return texts.stream().map(URI::create).toList();
   }
 }

@@ -12,7 +12,9 @@ public record EdgeConfig(
     CacheConfig cache,
     HttpConfig http,
     TokenConfig tokens,
-    LogConfig log) {
+    LogConfig log,
+    UpstreamSection upstream,
+    EdgeCacheConfig edgeCache) {
 
   public EdgeConfig {
     Objects.requireNonNull(server, "server");
@@ -21,35 +23,47 @@ public record EdgeConfig(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(edgeCache, "edgeCache");
   }
 
   /** Returns a copy with another library root (tests and the demo use this). */
   public EdgeConfig withLibrary(LibraryConfig library) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 
   /** Returns a copy with other server settings. */
   public EdgeConfig withServer(ServerConfig server) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 
   /** Returns a copy with other cache settings. */
   public EdgeConfig withCache(CacheConfig cache) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 
   /** Returns a copy with other HTTP settings. */
   public EdgeConfig withHttp(HttpConfig http) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 
   /** Returns a copy with other token settings (tests and the demo use this). */
   public EdgeConfig withTokens(TokenConfig tokens) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 
   /** Returns a copy with other log settings. */
   public EdgeConfig withLog(LogConfig log) {
-    return new EdgeConfig(server, library, cache, http, tokens, log);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+  }
+
+  /** Returns a copy with other upstream settings (edge mode). */
+  public EdgeConfig withUpstream(UpstreamSection upstream) {
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+  }
+
+  /** Returns a copy with other settings for upstream responses. */
+  public EdgeConfig withEdgeCache(EdgeCacheConfig edgeCache) {
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 }

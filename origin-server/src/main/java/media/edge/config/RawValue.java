@@ -48,6 +48,9 @@ final class RawValue {
    * text; YAML null and a {@link Shape} carry none, so they are shown even then ("found a list").
    */
   static String show(Object raw, boolean sensitive) {
+    if (raw instanceof java.util.Optional<?> optional) {
+      return show(optional.isPresent() ? optional.get().toString() : "", sensitive);
+    }
     if (raw instanceof Map<?, ?>) {
       return Shape.MAP.toString();
     }

@@ -3,7 +3,12 @@ package media.edge.config;
 import static media.edge.config.ValueTypes.ADDRESS;
 import static media.edge.config.ValueTypes.ALGORITHM;
 import static media.edge.config.ValueTypes.BOOLEAN;
-import static media.edge.config.ValueTypes.DIRECTORY;
+import static media.edge.config.ValueTypes.CONNECTIONS;
+import static media.edge.config.ValueTypes.HEALTH_PATH;
+import static media.edge.config.ValueTypes.NODE_NAME;
+import static media.edge.config.ValueTypes.OPTIONAL_DIRECTORY;
+import static media.edge.config.ValueTypes.OPTIONAL_DIRECTORY_NONE;
+import static media.edge.config.ValueTypes.UPSTREAM_URLS;
 import static media.edge.config.ValueTypes.DURATION;
 import static media.edge.config.ValueTypes.FRACTION;
 import static media.edge.config.ValueTypes.HEADER_VALUE;
@@ -66,7 +71,8 @@ final class Settings {
   static final Setting<Boolean> SERVER_PROXY_PROTOCOL =
       setting("server.proxy-protocol", BOOLEAN, c -> c.server().proxyProtocol());
 
-  static final Setting<Path> LIBRARY_ROOT = setting("library.root", DIRECTORY, c -> c.library().root());
+  static final Setting<Optional<Path>> LIBRARY_ROOT =
+      setting("library.root", OPTIONAL_DIRECTORY, c -> Optional.ofNullable(c.library().root()));
 
   static final Setting<Long> CACHE_MEMORY_BYTES =
       setting("cache.memory-bytes", MEMORY_BYTES, c -> c.cache().memoryBytes());
@@ -74,6 +80,42 @@ final class Settings {
       setting("cache.memory-max-object-bytes", OBJECT_BYTES, c -> c.cache().memoryMaxObjectBytes());
   static final Setting<Duration> CACHE_MEMORY_REVALIDATE =
       setting("cache.memory-revalidate", DURATION, c -> c.cache().memoryRevalidate());
+
+  static final Setting<Optional<Path>> CACHE_DISK_DIR =
+      setting("cache.disk-dir", OPTIONAL_DIRECTORY_NONE, c -> Optional.ofNullable(c.edgeCache().diskDir()));
+  static final Setting<Long> CACHE_DISK_BYTES =
+      setting("cache.disk-bytes", MEMORY_BYTES, c -> c.edgeCache().diskBytes());
+  static final Setting<Duration> TTL_SEGMENT =
+      setting("cache.default-ttl.segment", DURATION, c -> c.edgeCache().segmentTtl());
+  static final Setting<Duration> TTL_VOD_PLAYLIST =
+      setting("cache.default-ttl.vod-playlist", DURATION, c -> c.edgeCache().vodPlaylistTtl());
+  static final Setting<Double> TTL_LIVE_PLAYLIST_TARGET_FRACTION = setting(
+      "cache.default-ttl.live-playlist-target-fraction", FRACTION, c -> c.edgeCache().livePlaylistTargetFraction());
+  static final Setting<Duration> TTL_OTHER =
+      setting("cache.default-ttl.other", DURATION, c -> c.edgeCache().otherTtl());
+  static final Setting<Duration> CACHE_NOT_FOUND_MAX_TTL =
+      setting("cache.not-found-max-ttl", DURATION, c -> c.edgeCache().notFoundMaxTtl());
+  static final Setting<Duration> CACHE_STALE_IF_ERROR =
+      setting("cache.stale-if-error", DURATION, c -> c.edgeCache().staleIfError());
+
+  static final Setting<List<String>> UPSTREAM_URLS_KEY =
+      setting("upstream.urls", UPSTREAM_URLS, c -> c.upstream().urls().stream().map(Object::toString).toList());
+  static final Setting<List<String>> UPSTREAM_PARENTS =
+      setting("upstream.parents", UPSTREAM_URLS, c -> c.upstream().parents().stream().map(Object::toString).toList());
+  static final Setting<Duration> UPSTREAM_CONNECT_TIMEOUT =
+      setting("upstream.connect-timeout", POSITIVE_DURATION, c -> c.upstream().connectTimeout());
+  static final Setting<Duration> UPSTREAM_RESPONSE_TIMEOUT =
+      setting("upstream.response-timeout", POSITIVE_DURATION, c -> c.upstream().responseTimeout());
+  static final Setting<Duration> UPSTREAM_IDLE_TIMEOUT =
+      setting("upstream.idle-timeout", POSITIVE_DURATION, c -> c.upstream().idleTimeout());
+  static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS =
+      setting("upstream.max-connections", CONNECTIONS, c -> c.upstream().maxConnections());
+  static final Setting<Duration> UPSTREAM_HEALTH_INTERVAL =
+      setting("upstream.health-interval", POSITIVE_DURATION, c -> c.upstream().healthInterval());
+  static final Setting<String> UPSTREAM_HEALTH_PATH =
+      setting("upstream.health-path", HEALTH_PATH, c -> c.upstream().healthPath());
+  static final Setting<String> UPSTREAM_NODE_NAME =
+      setting("upstream.node-name", NODE_NAME, c -> c.upstream().nodeName());
 
   static final Setting<Boolean> HTTP_GZIP_PLAYLISTS =
       setting("http.gzip-playlists", BOOLEAN, c -> c.http().gzipPlaylists());
@@ -130,13 +172,17 @@ final class Settings {
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       LIBRARY_ROOT,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE,
+      CACHE_DISK_DIR, CACHE_DISK_BYTES, TTL_SEGMENT, TTL_VOD_PLAYLIST, TTL_LIVE_PLAYLIST_TARGET_FRACTION, TTL_OTHER,
+      CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR,
       HTTP_GZIP_PLAYLISTS,
       CC_SEGMENT, CC_INIT, CC_VOD_PLAYLIST, CC_MASTER_PLAYLIST, CC_LIVE_PLAYLIST_TARGET_FRACTION,
       CC_KEY, CC_SUBTITLE, CC_OTHER, CC_ERROR,
       CORS_ALLOWED_ORIGINS, CORS_MAX_AGE,
       TOKENS_REQUIRED, TOKENS_NAME, TOKENS_ALGORITHM, TOKENS_KEYS, TOKENS_KEYS_FILE, TOKENS_SALT,
       TOKENS_CLOCK_SKEW, TOKENS_SOURCES, TOKENS_EXEMPT_PREFIXES, TOKENS_SET_COOKIE,
-      LOG_ACCESS);
+      LOG_ACCESS,
+      UPSTREAM_URLS_KEY, UPSTREAM_PARENTS, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_RESPONSE_TIMEOUT, UPSTREAM_IDLE_TIMEOUT,
+      UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME);
 
   private static final Map<String, Setting<?>> BY_KEY = index(Setting::key);
   private static final Map<String, Setting<?>> BY_ENV_NAME = index(Setting::envName);

@@ -82,6 +82,22 @@ final class ValueTypes {
       scalar("one of " + String.join(", ", TOKEN_ALGORITHMS), t -> TOKEN_ALGORITHMS.contains(t) ? t : null);
   static final ValueType<String> SALT =
       scalar("printable ASCII text, or \"\" for none", t -> t.matches("[\\x20-\\x7E]*") ? t : null);
+  static final ValueType<Optional<Path>> OPTIONAL_DIRECTORY =
+      optionalPath("a directory path, or \"\" for none (edge mode only)");
+  static final ValueType<Optional<Path>> OPTIONAL_DIRECTORY_NONE =
+      optionalPath("a directory path, or \"\" for none");
+  static final ValueType<List<String>> UPSTREAM_URLS = stringList(
+      "a list of http:// URLs such as http://origin.example:8080 or http://10.0.0.5/base"
+          + " (host, optional port and path, no query; " + COMMA_LIST + ")",
+      ValueTypes::isUpstreamUrl,
+      false,
+      true);
+  static final ValueType<String> HEALTH_PATH =
+      scalar("a path starting with / (printable ASCII, no spaces)", t -> t.matches("/[\\x21-\\x7E]*") ? t : null);
+  static final ValueType<String> NODE_NAME = scalar(
+      "\"\" for the host name, or a name of 1-64 letters, digits, '.', '_' or '-'",
+      t -> t.matches("[A-Za-z0-9._-]{0,64}") ? t : null);
+  static final ValueType<Integer> CONNECTIONS = integer(1, 100_000, "an integer 1-100000");
   static final ValueType<Optional<Path>> OPTIONAL_FILE =
       optionalPath("a non-blank file path, or \"\" or null for none");
   static final ValueType<List<String>> SOURCES = stringList(
@@ -370,6 +386,19 @@ final class ValueTypes {
    * {@code "*"}, or a serialized origin exactly as a browser sends it in {@code Origin}: lower case, no
    * path, no default port. Anything else would never match a request, silently.
    */
+  private static boolean isUpstreamUrl(String text) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      return "http".equals(uri.getScheme())
+          && uri.getHost() != null
+          && uri.getRawQuery() == null
+          && uri.getRawFragment() == null
+          && uri.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
   private static boolean isOrigin(String text) {
     if (text.equals("*")) {
       return true;

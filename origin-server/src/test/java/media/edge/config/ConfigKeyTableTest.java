@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,6 +59,15 @@ class ConfigKeyTableTest {
     sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
     sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());
     sample("cache.memory-revalidate", "500ms", Duration.ofMillis(500), c -> c.cache().memoryRevalidate());
+    sample("cache.disk-dir", LIBRARY, null, c -> c.edgeCache().diskDir());
+    sample("cache.disk-bytes", "2GiB", 2L << 30, c -> c.edgeCache().diskBytes());
+    sample("cache.default-ttl.segment", "2h", Duration.ofHours(2), c -> c.edgeCache().segmentTtl());
+    sample("cache.default-ttl.vod-playlist", "5s", Duration.ofSeconds(5), c -> c.edgeCache().vodPlaylistTtl());
+    sample("cache.default-ttl.live-playlist-target-fraction", "0.75", 0.75,
+        c -> c.edgeCache().livePlaylistTargetFraction());
+    sample("cache.default-ttl.other", "10s", Duration.ofSeconds(10), c -> c.edgeCache().otherTtl());
+    sample("cache.not-found-max-ttl", "6s", Duration.ofSeconds(6), c -> c.edgeCache().notFoundMaxTtl());
+    sample("cache.stale-if-error", "1m", Duration.ofMinutes(1), c -> c.edgeCache().staleIfError());
     sample("http.gzip-playlists", "false", false, c -> c.http().gzipPlaylists());
     sample("http.cache-control.segment", "max-age=1", "max-age=1", c -> c.http().cacheControl().segment());
     sample("http.cache-control.init", "max-age=2", "max-age=2", c -> c.http().cacheControl().init());
@@ -87,6 +97,17 @@ class ConfigKeyTableTest {
         c -> c.tokens().exemptPrefixes());
     sample("tokens.set-cookie", "true", true, c -> c.tokens().setCookie());
     sample("log.access", "false", false, c -> c.log().access());
+    sample("upstream.urls", "http://origin.example:8080,http://10.0.0.5/base",
+        List.of(URI.create("http://origin.example:8080"), URI.create("http://10.0.0.5/base")), c -> c.upstream().urls());
+    sample("upstream.parents", "http://shield-0:8080", List.of(URI.create("http://shield-0:8080")),
+        c -> c.upstream().parents());
+    sample("upstream.connect-timeout", "3s", Duration.ofSeconds(3), c -> c.upstream().connectTimeout());
+    sample("upstream.response-timeout", "4s", Duration.ofSeconds(4), c -> c.upstream().responseTimeout());
+    sample("upstream.idle-timeout", "5s", Duration.ofSeconds(5), c -> c.upstream().idleTimeout());
+    sample("upstream.max-connections", "8", 8, c -> c.upstream().maxConnections());
+    sample("upstream.health-interval", "7s", Duration.ofSeconds(7), c -> c.upstream().healthInterval());
+    sample("upstream.health-path", "/healthz", "/healthz", c -> c.upstream().healthPath());
+    sample("upstream.node-name", "edge-1", "edge-1", c -> c.upstream().nodeName());
   }
 
   @TempDir Path dir;

@@ -321,7 +321,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "servers:\n  port: 9000\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log)");
+        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log, upstream)");
   }
 
   @Test
@@ -336,7 +336,9 @@ class ConfigLoaderTest {
   void load_unknownFlagKey_fails() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), withLibrary(Map.of("server.prot", "1"))))
         .hasMessageStartingWith("command line server.prot: unknown key (expected one of: server.bind, server.port,")
-        .hasMessageEndingWith(", log.access)");
+        .hasMessageEndingWith(", log.access, upstream.urls, upstream.parents, upstream.connect-timeout,"
+            + " upstream.response-timeout, upstream.idle-timeout, upstream.max-connections, upstream.health-interval,"
+            + " upstream.health-path, upstream.node-name)");
   }
 
   @Test
@@ -393,7 +395,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "- server\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log)")
+        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log, upstream)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEmpty());
   }
 

@@ -204,7 +204,7 @@ class ConfigValueFormsTest {
   @Test
   void load_blankLibraryRoot_fails() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDGE_LIBRARY_ROOT", " "), Map.of()))
-        .hasMessage("EDGE_LIBRARY_ROOT library.root: \" \" (expected: a non-blank directory path)");
+        .hasMessage("EDGE_LIBRARY_ROOT library.root: \" \" (expected: a directory path, or \"\" for none (edge mode only))");
   }
 
   // ---- origins ------------------------------------------------------------------------------------
