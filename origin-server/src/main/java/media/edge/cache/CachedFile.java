@@ -1,8 +1,6 @@
 package media.edge.cache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.IllegalReferenceCountException;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
 import media.edge.library.FileMeta;
@@ -18,7 +16,7 @@ import media.edge.library.FileMeta;
  *
  * <p>Thread-safe: all fields are final except the validation time, which is volatile.
  */
-public final class CachedFile extends AbstractReferenceCounted {
+public final class CachedFile extends MemoryEntry {
   private final ByteBuf body;
   private final ByteBuf gzip;
   private final FileMeta meta;
@@ -70,7 +68,8 @@ public final class CachedFile extends AbstractReferenceCounted {
   }
 
   /** Bytes held: the body and, for playlists, its gzip copy. */
-  int weight() {
+  @Override
+  protected int weight() {
     return body.readableBytes() + (gzip == null ? 0 : gzip.readableBytes());
   }
 
@@ -99,16 +98,6 @@ public final class CachedFile extends AbstractReferenceCounted {
   /** Records that the file on disk was found unchanged. */
   void markValidated(long nowNanos) {
     validatedAtNanos = nowNanos;
-  }
-
-  /** Retains this entry unless it was already released by eviction. */
-  boolean tryRetain() {
-    try {
-      retain();
-      return true;
-    } catch (IllegalReferenceCountException e) {
-      return false;
-    }
   }
 
   /**

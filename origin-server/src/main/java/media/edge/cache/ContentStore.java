@@ -133,9 +133,9 @@ public final class ContentStore {
             key,
             () -> {
               loadedHere[0] = true;
-              return onFileIo(() -> read(path, kind, meta));
+              return onFileIo(() -> (MemoryEntry) read(path, kind, meta));
             })
-        .thenApply(file -> served(file, kind, loadedHere[0]));
+        .thenApply(entry -> served((CachedFile) entry, kind, loadedHere[0]));
   }
 
   /** Runs blocking work on the file I/O pool; a full pool fails the future instead of throwing. */

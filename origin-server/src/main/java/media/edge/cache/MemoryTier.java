@@ -3,6 +3,7 @@ package media.edge.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * concurrent loads of one file into a single read.
  */
 public final class MemoryTier implements AutoCloseable {
-  private final AsyncCache<String, CachedFile> cache;
+  private final AsyncCache<String, MemoryEntry> cache;
   private final long capacityBytes;
   private final Ticker ticker;
 
@@ -29,10 +30,10 @@ public final class MemoryTier implements AutoCloseable {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(capacityBytes)
-            .weigher((String key, CachedFile file) -> Math.max(1, file.weight()))
-            .removalListener((String key, CachedFile file, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-              if (file != null) {
-                file.release();
+            .weigher((String key, MemoryEntry entry) -> Math.max(1, entry.weight()))
+            .removalListener((String key, MemoryEntry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+              if (entry != null) {
+                entry.release();
               }
             })
             .executor(Runnable::run)
@@ -42,7 +43,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** The Caffeine cache, for Micrometer's binder. */
-  public AsyncCache<String, CachedFile> caffeine() {
+  public AsyncCache<String, MemoryEntry> caffeine() {
     return cache;
   }
 
@@ -61,9 +62,14 @@ public final class MemoryTier implements AutoCloseable {
     return ticker.read();
   }
 
-  /** The loaded entry for {@code key} whether fresh or not, or null when absent or still loading. */
+  /** The loaded library file for {@code key} whether fresh or not, or null when absent or still loading. */
   CachedFile peek(String key) {
-    CompletableFuture<CachedFile> future = cache.getIfPresent(key);
+    return peekEntry(key) instanceof CachedFile file ? file : null;
+  }
+
+  /** The loaded entry for {@code key}, of any kind, or null when absent or still loading. */
+  public MemoryEntry peekEntry(String key) {
+    CompletableFuture<MemoryEntry> future = cache.getIfPresent(key);
     if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
       return null;
     }
@@ -74,13 +80,30 @@ public final class MemoryTier implements AutoCloseable {
    * The entry for {@code key}, loading it with {@code load} when absent. Concurrent callers for the
    * same key share one load. {@code load} must not block: it returns a future completed elsewhere.
    */
-  CompletableFuture<CachedFile> get(String key, Supplier<CompletableFuture<CachedFile>> load) {
+  CompletableFuture<MemoryEntry> get(String key, Supplier<CompletableFuture<MemoryEntry>> load) {
     return cache.get(key, (k, executor) -> load.get());
   }
 
+  /** Stores {@code entry}, taking over the caller's reference; a replaced entry is released. */
+  public void put(String key, MemoryEntry entry) {
+    cache.put(key, CompletableFuture.completedFuture(entry));
+  }
+
+  /** Drops the entry for {@code key}, if any. */
+  public void invalidate(String key) {
+    cache.synchronous().invalidate(key);
+  }
+
+  /** Drops every entry whose key starts with {@code prefix}; returns how many. */
+  public int invalidatePrefix(String prefix) {
+    List<String> keys = cache.asMap().keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+    cache.synchronous().invalidateAll(keys);
+    return keys.size();
+  }
+
   /** Drops {@code stale} if it is still the entry for {@code key}; a newer entry is left alone. */
-  void evictIfSame(String key, CachedFile stale) {
-    CompletableFuture<CachedFile> current = cache.getIfPresent(key);
+  public void evictIfSame(String key, MemoryEntry stale) {
+    CompletableFuture<MemoryEntry> current = cache.getIfPresent(key);
     if (current != null && current.isDone() && current.getNow(null) == stale) {
       cache.asMap().remove(key, current);
     }
