@@ -45,6 +45,7 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
   private boolean reused;
   private int status;
   private boolean done;
+  private boolean cancelled;
 
   Fetch(
       UpstreamRequest request,
@@ -74,10 +75,25 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
     candidate().pool().acquire(false, home, this);
   }
 
+  /** See {@link UpstreamCall#cancel()}: runs on this fetch's event loop. */
+  void cancel() {
+    try {
+      home.execute(() -> {
+        cancelled = true;
+        if (!done && channel != null) {
+          channel.close();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // The group is shutting down: every connection closes anyway.
+    }
+  }
+
   @Override
   public void acquired(Channel channel, boolean reused) {
-    if (done) {
+    if (done || cancelled) {
       candidate().pool().release(channel, true);
+      fail(UpstreamFailure.CLOSED, "cancelled");
       return;
     }
     this.channel = channel;

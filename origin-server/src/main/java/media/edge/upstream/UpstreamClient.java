@@ -125,10 +125,11 @@ public final class UpstreamClient implements AutoCloseable {
    * UpstreamListener#onError}) follows, on an event loop thread. After {@link #close()} that is {@code
    * onError(CLOSED)}.
    *
+   * @return a handle to abandon the exchange
    * @throws IllegalArgumentException if a header name or value is invalid (a CR or LF in a value, for
    *     example); then no callback follows, and the body has been released
    */
-  public void fetch(UpstreamRequest request, UpstreamListener listener) {
+  public UpstreamCall fetch(UpstreamRequest request, UpstreamListener listener) {
     Objects.requireNonNull(request, "request");
     Fetch fetch;
     try {
@@ -142,6 +143,7 @@ public final class UpstreamClient implements AutoCloseable {
       throw e;
     }
     fetch.start();
+    return fetch::cancel;
   }
 
   /** Each parent's name ({@code host:port}) and whether it is up, in configured order. */
