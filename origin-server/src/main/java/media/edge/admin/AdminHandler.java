@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import media.edge.metrics.EdgeMetrics;
 
 /**
@@ -26,16 +28,29 @@ import media.edge.metrics.EdgeMetrics;
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final EdgeMetrics metrics;
   private final Readiness readiness;
+  private final Purger purger;
 
-  public AdminHandler(EdgeMetrics metrics, Readiness readiness) {
+  /** @param purger drops cached responses for {@code PURGE}; null answers PURGE with 405 */
+  public AdminHandler(EdgeMetrics metrics, Readiness readiness, Purger purger) {
     this.metrics = metrics;
     this.readiness = readiness;
+    this.purger = purger;
+  }
+
+  /** Drops cached copies: by exact path (with its query, if any) or by path prefix. */
+  public interface Purger {
+    /** Returns how many stored responses were dropped from memory (disk copies go lazily). */
+    int purge(String pathOrPrefix, boolean prefix);
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (request.decoderResult().isFailure()) {
       write(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+      return;
+    }
+    if (purger != null && isPurge(request)) {
+      purge(ctx, request);
       return;
     }
     boolean head = HttpMethod.HEAD.equals(request.method());
@@ -71,6 +86,44 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     if (head) {
       response.content().clear();
     }
+    write(ctx, request, response, true);
+  }
+
+  private static final HttpMethod PURGE = HttpMethod.valueOf("PURGE");
+
+  private static boolean isPurge(FullHttpRequest request) {
+    return PURGE.equals(request.method())
+        || (HttpMethod.POST.equals(request.method()) && request.uri().startsWith("/purge?"));
+  }
+
+  /**
+   * {@code PURGE /path} (exact, query included), {@code PURGE /prefix*} (prefix), or
+   * {@code POST /purge?path=/x} / {@code POST /purge?prefix=/a/} for clients that cannot send PURGE.
+   */
+  private void purge(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String target;
+    boolean prefix;
+    if (PURGE.equals(request.method())) {
+      target = request.uri();
+      prefix = target.endsWith("*");
+      if (prefix) {
+        target = target.substring(0, target.length() - 1);
+      }
+    } else {
+      QueryStringDecoder query = new QueryStringDecoder(request.uri());
+      List<String> paths = query.parameters().get("path");
+      List<String> prefixes = query.parameters().get("prefix");
+      prefix = prefixes != null && !prefixes.isEmpty();
+      target = prefix ? prefixes.get(0) : paths != null && !paths.isEmpty() ? paths.get(0) : null;
+    }
+    if (target == null || !target.startsWith("/")) {
+      write(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "expected a path starting with /\n"), true);
+      return;
+    }
+    int dropped = purger.purge(target, prefix);
+    FullHttpResponse response =
+        body(HttpResponseStatus.OK, "application/json", "{\"purged\":" + dropped + ",\"prefix\":" + prefix + "}\n");
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     write(ctx, request, response, true);
   }
 

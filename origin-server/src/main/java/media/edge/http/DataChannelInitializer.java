@@ -18,6 +18,7 @@ import media.edge.cache.ContentStore;
 import media.edge.config.EdgeConfig;
 import media.edge.hls.CachePolicy;
 import media.edge.metrics.EdgeMetrics;
+import media.edge.proxy.EdgeCache;
 import media.edge.metrics.Rejection;
 import media.edge.token.TokenVerifier;
 
@@ -35,14 +36,17 @@ import media.edge.token.TokenVerifier;
 public final class DataChannelInitializer extends ChannelInitializer<Channel> {
   /** GET and HEAD have no body; a small allowance keeps odd clients working, more gets 413. */
   private static final int MAX_BODY_BYTES = 8192;
+  /** An edge passes POST and PUT bodies upstream; they are buffered whole, so they stay small. */
+  private static final int MAX_PASSED_BODY_BYTES = 1024 * 1024;
 
   private final EdgeConfig config;
   private final ConnectionTracker connections;
   private final FileHandler files;
   private final EdgeMetrics metrics;
   private final ProxyProtocolHandler proxyProtocol;
+  private final int maxBodyBytes;
 
-  /** Builds the shared handlers once; per-channel ones are made in {@link #initChannel}. */
+  /** An origin: no upstream. */
   public DataChannelInitializer(
       EdgeConfig config,
       ContentStore store,
@@ -51,14 +55,35 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
       ConnectionTracker connections,
       TokenVerifier verifier,
       Clock clock) {
+    this(config, store, cachePolicy, metrics, connections, verifier, clock, null, "");
+  }
+
+  /**
+   * Builds the shared handlers once; per-channel ones are made in {@link #initChannel}.
+   *
+   * @param store the library, or null for an edge without one
+   * @param edge the edge cache, or null for an origin
+   * @param nodeName this node's name in {@code Via}
+   */
+  public DataChannelInitializer(
+      EdgeConfig config,
+      ContentStore store,
+      CachePolicy cachePolicy,
+      EdgeMetrics metrics,
+      ConnectionTracker connections,
+      TokenVerifier verifier,
+      Clock clock,
+      EdgeCache edge,
+      String nodeName) {
     this.config = config;
     this.connections = connections;
     this.metrics = metrics;
     HttpDates dates = new HttpDates(clock);
     TrustedProxies proxies = TrustedProxies.of(config.server().trustedProxies());
     this.proxyProtocol = config.server().proxyProtocol() ? new ProxyProtocolHandler(proxies, metrics) : null;
-    Responses responses =
-        new Responses(dates, new CorsPolicy(config.http().cors()), cachePolicy, config.http().gzipPlaylists());
+    CorsPolicy cors = new CorsPolicy(config.http().cors());
+    Responses responses = new Responses(dates, cors, cachePolicy, config.http().gzipPlaylists());
+    this.maxBodyBytes = edge == null ? MAX_BODY_BYTES : MAX_PASSED_BODY_BYTES;
     this.files =
         new FileHandler(
             store,
@@ -69,7 +94,10 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             new TokenGate(config.tokens(), verifier),
             proxies,
             dates,
-            config.tokens().setCookie());
+            config.tokens().setCookie(),
+            edge,
+            cors,
+            nodeName);
   }
 
   @Override
@@ -94,7 +122,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     }
     pipeline.addLast(
         "aggregator",
-        new HttpObjectAggregator(MAX_BODY_BYTES, true) {
+        new HttpObjectAggregator(maxBodyBytes, true) {
           @Override
           protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
               throws Exception {

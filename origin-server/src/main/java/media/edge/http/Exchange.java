@@ -20,6 +20,8 @@ final class Exchange {
   final boolean head;
   ContentKind kind = ContentKind.OTHER;
   CacheResult cache = CacheResult.NONE;
+  /** Body bytes sent when the body went out in pieces; -1 to take Content-Length. */
+  long bodyBytes = -1;
   /** The viewer's address (behind trusted proxies, the forwarded one); null until known. */
   String client;
   /** The request's token, when tokens are looked for. */

@@ -41,6 +41,7 @@ import media.edge.library.LibraryPath;
 import media.edge.metrics.CacheResult;
 import media.edge.metrics.EdgeMetrics;
 import media.edge.metrics.Rejection;
+import media.edge.proxy.EdgeCache;
 import media.edge.token.TokenQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,9 @@ import org.slf4j.LoggerFactory;
 final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(FileHandler.class);
   private static final String ALLOW = CorsPolicy.ALLOWED_METHODS;
+  /** Methods an edge passes to its upstream uncached; they invalidate what is stored for the URL. */
+  private static final java.util.Set<HttpMethod> PASSED_METHODS =
+      java.util.Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH);
 
   private final ContentStore store;
   private final Responses responses;
@@ -72,7 +76,12 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final TrustedProxies proxies;
   private final HttpDates dates;
   private final boolean setCookie;
+  private final ProxyResponder proxy;
 
+  /**
+   * @param store the library, or null for an edge without one
+   * @param edge the edge cache, or null for an origin
+   */
   FileHandler(
       ContentStore store,
       Responses responses,
@@ -82,7 +91,10 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       TokenGate tokens,
       TrustedProxies proxies,
       HttpDates dates,
-      boolean setCookie) {
+      boolean setCookie,
+      EdgeCache edge,
+      CorsPolicy cors,
+      String nodeName) {
     this.store = store;
     this.responses = responses;
     this.metrics = metrics;
@@ -92,6 +104,10 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.proxies = proxies;
     this.dates = dates;
     this.setCookie = setCookie;
+    this.proxy =
+        edge == null
+            ? null
+            : new ProxyResponder(edge, new ProxyRequests(tokens.name(), nodeName), this, responses, cors, metrics, dates);
   }
 
   @Override
@@ -128,7 +144,8 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       options(ctx, exchange);
       return;
     }
-    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+    boolean safe = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+    if (!safe && (proxy == null || !PASSED_METHODS.contains(method))) {
       metrics.rejected(Rejection.METHOD);
       FullHttpResponse response = responses.error(exchange.headers, HttpResponseStatus.METHOD_NOT_ALLOWED);
       response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
@@ -137,6 +154,10 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (path == null) {
       reject(ctx, exchange, Rejection.BAD_PATH, HttpResponseStatus.BAD_REQUEST);
+      return;
+    }
+    if (proxy != null && proxy.looped(exchange.headers)) {
+      proxy.error(ctx, exchange, 508);
       return;
     }
     exchange.client =
@@ -165,12 +186,37 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     exchange.verdict = checked.verdict();
 
-    Content.InMemory hit = store.memoryHit(file);
-    if (hit != null) {
-      serve(ctx, exchange, hit);
+    if (store != null && safe) {
+      Content.InMemory hit = store.memoryHit(file);
+      if (hit != null) {
+        serve(ctx, exchange, hit);
+        return;
+      }
+    }
+    if (proxy == null) {
+      store.lookup(file).whenComplete((content, error) -> resume(ctx, exchange, content, error));
       return;
     }
-    store.lookup(file).whenComplete((content, error) -> resume(ctx, exchange, content, error));
+    if (!safe) {
+      proxy.pass(ctx, exchange, request);
+      return;
+    }
+    ProxyResponder.Prepared prepared = proxy.prepare(exchange, request);
+    if (proxy.serveFresh(ctx, exchange, prepared)) {
+      return;
+    }
+    if (store == null) {
+      proxy.lookup(ctx, exchange, prepared);
+      return;
+    }
+    // Library first: what it does not have is fetched upstream.
+    store.lookup(file).whenComplete((content, error) -> {
+      if (error == null && content instanceof Content.Refused refused && refused.status() == Library.Status.NOT_FOUND) {
+        ctx.executor().execute(() -> proxy.lookup(ctx, exchange, prepared));
+      } else {
+        resume(ctx, exchange, content, error);
+      }
+    });
   }
 
   /** Back to the channel's event loop after a lookup; if it is gone (shutdown), drop the body. */
@@ -273,7 +319,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** True when this answer is a playlist whose URIs must carry the request's query token. */
-  private static boolean propagatesToken(Exchange exchange) {
+  static boolean propagatesToken(Exchange exchange) {
     return exchange.kind == ContentKind.PLAYLIST
         && exchange.token.token() != null
         && exchange.token.source() == TokenLocator.Source.QUERY;
@@ -285,7 +331,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    * and its validator becomes weak; with {@code tokens.set-cookie}, the token also goes into a
    * cookie scoped to its ACL.
    */
-  private ByteBuf withToken(ChannelHandlerContext ctx, Exchange exchange, ByteBuf body, HttpHeaders headers) {
+  ByteBuf withToken(ChannelHandlerContext ctx, Exchange exchange, ByteBuf body, HttpHeaders headers) {
     String token = TokenQuery.escape(exchange.token.token());
     ByteBuf rewritten;
     try {
@@ -395,13 +441,13 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    * @param last a full response, or the last content after a streamed body
    * @param head the response headers when {@code last} is only the end of a streamed body
    */
-  private void finish(ChannelHandlerContext ctx, Exchange exchange, Object last, HttpResponse head) {
+  void finish(ChannelHandlerContext ctx, Exchange exchange, Object last, HttpResponse head) {
     HttpResponse response = head != null ? head : (HttpResponse) last;
     if (connections.draining()) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     int status = response.status().code();
-    long bytes = exchange.head || status == 304 ? 0 : contentLength(response);
+    long bytes = exchange.head || status == 304 ? 0 : exchange.bodyBytes >= 0 ? exchange.bodyBytes : contentLength(response);
     ChannelFuture written = ctx.writeAndFlush(last);
     written.addListener(
         future -> {
@@ -426,6 +472,27 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.read();
           }
         });
+  }
+
+  /** Ends a response whose body went out in pieces ({@code bytes} of them). */
+  void finishStreamed(ChannelHandlerContext ctx, Exchange exchange, HttpResponse head, long bytes) {
+    exchange.bodyBytes = bytes;
+    finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
+  }
+
+  /**
+   * Cuts off a response whose body cannot be completed (the upstream failed midway): what was sent
+   * goes out, then the connection closes, so the client sees a broken body rather than a short one.
+   */
+  void abort(ChannelHandlerContext ctx, Exchange exchange, HttpResponse head, long bytes) {
+    long nanos = System.nanoTime() - exchange.startNanos;
+    metrics.request(exchange.method.name(), head.status().code(), exchange.kind, exchange.cache, bytes, nanos);
+    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
+  /** The one error shape, for callers outside this class. */
+  FullHttpResponse errorResponse(Exchange exchange, HttpResponseStatus status) {
+    return responses.error(exchange.headers, status);
   }
 
   private static long contentLength(HttpResponse response) {

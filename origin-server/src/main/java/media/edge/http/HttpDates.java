@@ -39,6 +39,11 @@ public final class HttpDates {
     this.clock = clock;
   }
 
+  /** Now, in epoch milliseconds, by the injected clock. */
+  public long nowMillis() {
+    return clock.millis();
+  }
+
   /** The value of the {@code Date} header now. */
   public String now() {
     long second = Math.floorDiv(clock.millis(), 1000L);

@@ -6,6 +6,10 @@ public enum CacheResult {
   MEMORY("memory"),
   /** Read from disk by this request (a memory miss or a file too large for memory). */
   DISK("disk"),
+  /** Fetched from upstream by this request, or streamed to it while another request fetched it. */
+  UPSTREAM("upstream"),
+  /** Passed through to upstream uncached: unsafe methods, private answers, objects too large to buffer. */
+  PASS("pass"),
   /** No body was looked up: an error, a 304, a preflight. */
   NONE("none");
 

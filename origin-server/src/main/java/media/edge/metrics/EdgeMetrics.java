@@ -123,6 +123,25 @@ public final class EdgeMetrics implements AutoCloseable {
     CaffeineCacheMetrics.monitor(registry, memory.caffeine(), "memory");
   }
 
+  /** Adds the disk tier's size, capacity and entry count. */
+  public void bindDiskTier(LongSupplier bytes, LongSupplier capacity, LongSupplier entries) {
+    Gauge.builder("edge.cache.bytes", bytes, LongSupplier::getAsLong)
+        .description("Bytes held by a cache tier")
+        .tag("tier", "disk")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("edge.cache.capacity.bytes", capacity, LongSupplier::getAsLong)
+        .description("Configured capacity of a cache tier in bytes")
+        .tag("tier", "disk")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("edge.cache.entries", entries, LongSupplier::getAsLong)
+        .description("Entries held by the disk tier")
+        .tag("tier", "disk")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** Adds Netty's allocator usage: direct and heap memory held by its pools, where bodies live. */
   public void bindAllocator(ByteBufAllocatorMetricProvider allocator) {
     ByteBufAllocatorMetric metric = allocator.metric();

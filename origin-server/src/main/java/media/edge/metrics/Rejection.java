@@ -17,7 +17,9 @@ public enum Rejection {
   /** A connection without a valid PROXY protocol header where one is required (closed). */
   PROXY_PROTOCOL("proxy_protocol"),
   /** A request body larger than allowed (413). */
-  BODY_TOO_LARGE("body_too_large");
+  BODY_TOO_LARGE("body_too_large"),
+  /** A request that already passed through this node (its own name in {@code Via}): 508. */
+  LOOP("loop");
 
   private final String tag;
 

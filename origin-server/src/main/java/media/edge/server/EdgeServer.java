@@ -26,6 +26,14 @@ import media.edge.hls.CachePolicy;
 import media.edge.http.ConnectionTracker;
 import media.edge.http.DataChannelInitializer;
 import media.edge.library.Library;
+import media.edge.config.EdgeCacheConfig;
+import media.edge.config.UpstreamSection;
+import media.edge.disk.DiskTier;
+import media.edge.proxy.EdgeCache;
+import media.edge.proxy.ProxyMetrics;
+import media.edge.upstream.UpstreamClient;
+import media.edge.upstream.UpstreamConfig;
+import java.net.InetAddress;
 import media.edge.metrics.EdgeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +60,16 @@ public final class EdgeServer implements AutoCloseable {
   private final ConnectionTracker connections;
   private final Readiness readiness;
   private final String transport;
+  private final String nodeName;
+  private final EdgeCache edge;
+  private ProxyMetrics proxyMetrics;
   private Channel dataChannel;
   private Channel adminChannel;
   private boolean closed;
 
   private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException, StartupException {
     this.config = config;
-    Library library = Library.open(config.library().root());
+    Library library = config.library().root() == null ? null : Library.open(config.library().root());
     this.housekeeping =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -81,20 +92,100 @@ public final class EdgeServer implements AutoCloseable {
     this.memory = new MemoryTier(config.cache().memoryBytes(), ticker);
     CachePolicy policy = new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate());
     this.store =
-        new ContentStore(
-            library,
-            memory,
-            policy,
-            PooledByteBufAllocator.DEFAULT,
-            fileIo,
-            config.cache().memoryMaxObjectBytes(),
-            config.http().gzipPlaylists());
+        library == null
+            ? null
+            : new ContentStore(
+                library,
+                memory,
+                policy,
+                PooledByteBufAllocator.DEFAULT,
+                fileIo,
+                config.cache().memoryMaxObjectBytes(),
+                config.http().gzipPlaylists());
+    this.nodeName = nodeName(config.upstream());
+    this.edge = config.upstream().enabled() ? openEdge(chosen, clock) : null;
     this.connections = new ConnectionTracker();
     this.readiness = new Readiness();
     metrics.bindMemoryTier(memory);
     metrics.bindAllocator(PooledByteBufAllocator.DEFAULT);
     metrics.bindConnections(connections::open);
     start(chosen, policy, clock);
+  }
+
+  /**
+   * Edge mode: the upstream client on the data port's event loops, the disk tier if configured (its
+   * index is rebuilt here, so a restarted edge serves its disk contents at once), and the cache.
+   */
+  private EdgeCache openEdge(Transport chosen, Clock clock) throws IOException {
+    UpstreamSection section = config.upstream();
+    UpstreamClient client =
+        UpstreamClient.create(
+            new UpstreamConfig(
+                section.urls(),
+                section.parents(),
+                section.connectTimeout(),
+                section.responseTimeout(),
+                section.idleTimeout(),
+                section.maxConnections(),
+                section.healthInterval(),
+                section.healthPath(),
+                nodeName),
+            workerGroup,
+            chosen.socketChannel(),
+            metrics.registry());
+    DiskTier disk = null;
+    EdgeCacheConfig cacheConfig = config.edgeCache();
+    if (cacheConfig.diskDir() != null) {
+      try {
+        disk = DiskTier.open(
+            cacheConfig.diskDir(), cacheConfig.diskBytes(), fileIo, PooledByteBufAllocator.DEFAULT, metrics.registry(), clock);
+      } catch (IOException e) {
+        client.close();
+        throw new DiskUnavailableException(
+            "cache.disk-dir: " + cacheConfig.diskDir() + " (expected: a writable directory; " + e.getMessage() + ")", e);
+      }
+      metrics.bindDiskTier(disk::bytes, disk::capacityBytes, disk::entries);
+    }
+    this.proxyMetrics = new ProxyMetrics(metrics.registry());
+    return new EdgeCache(
+        memory, disk, client, cacheConfig, proxyMetrics, clock, PooledByteBufAllocator.DEFAULT, config.cache().memoryMaxObjectBytes());
+  }
+
+  /** The configured node name, or the host name, which {@code Via} carries and loops are found by. */
+  private static String nodeName(UpstreamSection section) {
+    if (!section.nodeName().isEmpty()) {
+      return section.nodeName();
+    }
+    try {
+      String host = InetAddress.getLocalHost().getHostName();
+      return host.matches("[A-Za-z0-9._-]{1,64}") ? host : "edge";
+    } catch (IOException e) {
+      return "edge";
+    }
+  }
+
+  /** PURGE on the admin port: library copies in memory and edge responses in both tiers. */
+  private int purge(String target, boolean prefix) {
+    String libraryKey = target.substring(1);
+    int dropped;
+    if (prefix) {
+      dropped = memory.invalidatePrefix(libraryKey) + (edge == null ? 0 : edge.invalidatePrefix(target));
+    } else {
+      dropped = memory.peekEntry(libraryKey) == null ? 0 : 1;
+      memory.invalidate(libraryKey);
+      dropped += edge == null ? 0 : edge.invalidate(target);
+    }
+    if (proxyMetrics != null) {
+      proxyMetrics.purged(prefix);
+    }
+    return dropped;
+  }
+
+  /** Thrown when the disk tier cannot be opened; its message names the key. */
+  public static final class DiskUnavailableException extends IOException {
+    DiskUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** Starts a server on the system clock. */
@@ -106,7 +197,7 @@ public final class EdgeServer implements AutoCloseable {
   public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker) throws StartupException {
     try {
       return new EdgeServer(config, clock, ticker);
-    } catch (PortUnavailableException e) {
+    } catch (PortUnavailableException | DiskUnavailableException e) {
       throw new StartupException(e.getMessage(), e);
     } catch (IOException e) {
       throw new StartupException(
@@ -127,7 +218,7 @@ public final class EdgeServer implements AutoCloseable {
                   .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                   .childHandler(
                       new DataChannelInitializer(
-                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock)),
+                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock, edge, nodeName)),
               "server.port",
               config.server().port());
       adminChannel =
@@ -136,7 +227,7 @@ public final class EdgeServer implements AutoCloseable {
                   .group(bossGroup, workerGroup)
                   .channel(chosen.serverChannel())
                   .childOption(ChannelOption.TCP_NODELAY, true)
-                  .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness))),
+                  .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge))),
               "server.admin-port",
               config.server().adminPort());
     } catch (IOException | RuntimeException e) {
@@ -145,8 +236,9 @@ public final class EdgeServer implements AutoCloseable {
     }
     readiness.ready();
     LOG.info(
-        "serving {} on port {} (admin {}), transport {}, memory tier {} bytes",
-        config.library().root(),
+        "serving {}{} on port {} (admin {}), transport {}, memory tier {} bytes",
+        config.library().root() == null ? "" : config.library().root(),
+        edge == null ? "" : " in front of " + config.upstream().urls() + " as " + nodeName,
         port(),
         adminPort(),
         transport,
@@ -184,6 +276,16 @@ public final class EdgeServer implements AutoCloseable {
   /** The metrics registry, for tests and embedding. */
   public EdgeMetrics metrics() {
     return metrics;
+  }
+
+  /** This node's name in {@code Via}. */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** The edge cache, or null for an origin; for tests. */
+  public EdgeCache edge() {
+    return edge;
   }
 
   /** The content store, for tests that count disk reads. */
@@ -259,6 +361,9 @@ public final class EdgeServer implements AutoCloseable {
       adminChannel.close().syncUninterruptibly();
     }
     connections.closeAll();
+    if (edge != null) {
+      edge.upstream().close();
+    }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     fileIo.shutdown();
@@ -268,6 +373,9 @@ public final class EdgeServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     tokenKeys.close();
+    if (edge != null && edge.disk() != null) {
+      edge.disk().close();
+    }
     housekeeping.shutdownNow();
     memory.close();
     metrics.close();

@@ -72,6 +72,11 @@ public final class RawHttp implements AutoCloseable {
     sendRaw(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** The raw input, for tests that read a streamed body piece by piece. */
+  public InputStream in() {
+    return in;
+  }
+
   /** The socket, for tests that shrink buffers or check closing. */
   public Socket socket() {
     return socket;

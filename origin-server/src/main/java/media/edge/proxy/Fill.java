@@ -1,0 +1,429 @@
+package media.edge.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayList;
+import java.util.List;
+import media.edge.httpcache.Serving;
+import media.edge.httpcache.Storability;
+import media.edge.httpcache.StoredHead;
+import media.edge.httpcache.VaryKey;
+import media.edge.upstream.UpstreamCall;
+import media.edge.upstream.UpstreamFailure;
+import media.edge.upstream.UpstreamListener;
+import media.edge.upstream.UpstreamRequest;
+
+/**
+ * One upstream fetch shared by every request for the same cache key while it is in flight: the
+ * coalescing point. Bytes stream to all waiters as they arrive (each reads slices of the same
+ * {@link FillBody}) and, once complete and storable, the body goes into the cache. A fetch that
+ * fails midway is never stored; waiters that already sent headers are cut off (their connection is
+ * closed, so a player sees an error rather than a short segment), the others get 502/504, or the
+ * stale copy when RFC 9111 allows it.
+ *
+ * <p>A fill may revalidate a stale entry ({@code fallback}): a 304 refreshes that entry's head and
+ * answers every waiter with it.
+ *
+ * <p>Thread-safe: upstream callbacks arrive on the upstream connection's thread, waiters join and
+ * read from their own threads; state changes are guarded by {@code this}, body bytes are published
+ * by {@link FillBody}.
+ */
+public final class Fill implements UpstreamListener {
+
+  /** Where the fill stands. */
+  public enum Phase {
+    /** Asked upstream, no headers yet. */
+    WAITING,
+    /** Headers in, bytes arriving; {@link View#available} grows. */
+    STREAMING,
+    /** Ended with something to serve: {@link View#result}. */
+    DONE,
+    /** Ended without: waiters still waiting get {@link View#failureStatus}, streaming ones are cut off. */
+    FAILED
+  }
+
+  /**
+   * A consistent snapshot for a waiter.
+   *
+   * @param headers the upstream's end-to-end headers while streaming
+   * @param contentLength the body length, or -1 while unknown
+   * @param available bytes received so far
+   * @param result what to serve once {@link Phase#DONE}; holders take {@link StoredResponse#retainedBody()}
+   * @param stale true when the result is a stale copy standing in for an upstream error
+   */
+  public record View(
+      Phase phase,
+      int status,
+      HttpHeaders headers,
+      StoredHead head,
+      long contentLength,
+      long available,
+      StoredResponse result,
+      boolean stale,
+      int failureStatus) {}
+
+  private final EdgeCache cache;
+  private final String key;
+  private final ProxyRequest request;
+  private final StoredResponse fallback;
+  private final boolean conditional;
+  private final long requestMillis;
+  private final List<FillWaiter> waiters = new ArrayList<>();
+
+  private Phase phase = Phase.WAITING;
+  private int status;
+  private HttpHeaders headers;
+  private StoredHead head;
+  private Storability.Decision decision;
+  private long contentLength = -1;
+  private FillBody body;
+  private StoredResponse result;
+  private boolean stale;
+  private int failureStatus;
+  private boolean ignoreBody;
+  private UpstreamCall call;
+  private boolean cancelWanted;
+  /** Where the response is stored: the lookup key, or the variant its Vary selects. */
+  private String storeKey;
+
+  /** @param fallback a stale entry being revalidated, retained by this fill until it ends, or null */
+  Fill(EdgeCache cache, String key, ProxyRequest request, StoredResponse fallback) {
+    this.cache = cache;
+    this.key = key;
+    this.request = request;
+    this.fallback = fallback;
+    this.conditional = fallback != null && fallback.head().hasValidators();
+    this.requestMillis = cache.nowMillis();
+    this.storeKey = key;
+  }
+
+  /** The cache key this fill stores under. */
+  String key() {
+    return key;
+  }
+
+  /** The request upstream: always a GET (a HEAD miss fills the cache too), conditional when revalidating. */
+  UpstreamRequest upstreamRequest() {
+    HttpHeaders headers = new DefaultHttpHeaders(false).add(request.forwarded());
+    if (conditional) {
+      headers.add(fallback.head().conditionalHeaders());
+    }
+    return new UpstreamRequest(HttpMethod.GET, request.pathAndQuery(), headers, null, request.key());
+  }
+
+  /** The upstream exchange, so that a body nobody will use can be abandoned. */
+  void started(UpstreamCall started) {
+    boolean cancel;
+    synchronized (this) {
+      call = started;
+      cancel = cancelWanted;
+    }
+    if (cancel) {
+      started.cancel();
+    }
+  }
+
+  /** Under this: abandons the upstream exchange now or as soon as it is known. */
+  private void abandonUpstream() {
+    if (call != null) {
+      call.cancel();
+    } else {
+      cancelWanted = true;
+    }
+  }
+
+  /** Drops a fill that lost the race to be registered and was never started. */
+  void discard() {
+    if (fallback != null) {
+      fallback.release();
+    }
+  }
+
+  /** Adds a waiter; false when the fill already ended, and the caller should look up again. */
+  synchronized boolean join(FillWaiter waiter) {
+    if (phase == Phase.DONE || phase == Phase.FAILED) {
+      return false;
+    }
+    waiters.add(waiter);
+    if (phase == Phase.STREAMING) {
+      waiter.signal();
+    }
+    return true;
+  }
+
+  /** A snapshot of the fill for a waiter. */
+  public synchronized View view() {
+    return new View(
+        phase,
+        status,
+        headers,
+        head,
+        contentLength,
+        body == null ? 0 : body.written(),
+        result,
+        stale,
+        failureStatus);
+  }
+
+  /**
+   * A retained slice of the body from {@code from} to at most {@code to} (see {@link FillBody}); only
+   * for offsets below a {@link View#available} the caller has seen, and only before it {@link #leave}s.
+   */
+  public ByteBuf slice(long from, long to) {
+    FillBody current;
+    synchronized (this) {
+      current = body;
+    }
+    return current.retainedSlice(from, to);
+  }
+
+  /** A waiter is finished with this fill (answered, redirected or disconnected). */
+  public void leave(FillWaiter waiter) {
+    boolean release;
+    synchronized (this) {
+      if (!waiters.remove(waiter)) {
+        return;
+      }
+      release = waiters.isEmpty() && (phase == Phase.DONE || phase == Phase.FAILED);
+    }
+    if (release) {
+      releaseHeld();
+    }
+  }
+
+  // ---- upstream callbacks ------------------------------------------------------------------------
+
+  @Override
+  public void onHeaders(HttpResponse response, String upstream) {
+    long now = cache.nowMillis();
+    int code = response.status().code();
+    List<FillWaiter> redirectLookup = List.of();
+    List<FillWaiter> redirectPass = List.of();
+    synchronized (this) {
+      status = code;
+      headers = response.headers();
+      if (conditional && code == 304) {
+        StoredHead refreshed = refreshed(now);
+        if (refreshed == null) {
+          fail(502);
+        } else {
+          fallback.refresh(refreshed);
+          cache.rewriteHead(key, fallback);
+          cache.countRevalidated();
+          finishWith(fallback.retain(), false);
+        }
+        ignoreBody = true;
+      } else if (code >= 500 && fallback != null && Serving.mayServeStaleOnError(fallback.head(), request.cacheControl(), now, cache.staleIfErrorMillis())) {
+        cache.countStaleServed("error");
+        finishWith(fallback.retain(), true);
+        ignoreBody = true;
+      } else if ((head = headOf(code, headers, now, cache.heuristics().lifetimeMillis(request.kind(), code))) == null) {
+        // Header fields no cache may store (control characters, bad names): answered 502, never kept.
+        ignoreBody = true;
+        fail(502);
+      } else {
+        decision = code >= 500 ? Storability.Decision.STATUS_NOT_CACHEABLE
+            : Storability.decide(HttpMethod.GET, request.forwarded(), code, headers, cache.heuristics().lifetimeMillis(request.kind(), code) >= 0);
+        contentLength = HttpUtil.getContentLength(response, -1L);
+        if (contentLength > cache.maxObjectBytes()) {
+          // Too large to buffer for everyone: each waiter fetches it alone.
+          redirectPass = drainWaiters();
+          ignoreBody = true;
+          abandonUpstream();
+          fail(502);
+        } else {
+          body = new FillBody(cache.allocator(), contentLength, cache.maxObjectBytes());
+          phase = Phase.STREAMING;
+          if (!shareable(decision)) {
+            redirectPass = drainWaitersButFirst();
+          }
+          String varyKey = VaryKey.of(headers, request.forwarded());
+          List<String> fields = VaryKey.fields(headers);
+          if (varyKey != null && !fields.isEmpty()) {
+            cache.rememberVary(request.key(), fields);
+            storeKey = cache.variantKey(request.key(), varyKey);
+            redirectLookup = drainMismatched(fields, varyKey);
+          }
+        }
+      }
+    }
+    redirectLookup.forEach(w -> w.redirect(false));
+    redirectPass.forEach(w -> w.redirect(true));
+    signalAll();
+  }
+
+  @Override
+  public void onContent(ByteBuf chunk) {
+    boolean overflow;
+    synchronized (this) {
+      if (ignoreBody || phase != Phase.STREAMING) {
+        return;
+      }
+      overflow = !body.append(chunk);
+      if (overflow) {
+        ignoreBody = true;
+        abandonUpstream();
+        fail(502);
+      }
+    }
+    signalAll();
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (this) {
+      if (phase != Phase.STREAMING) {
+        return;
+      }
+      ByteBuf bytes = body.handOver();
+      StoredHead finalHead = head;
+      if (request.kind() == media.edge.hls.ContentKind.PLAYLIST) {
+        finalHead = headOf(status, headers, head.responseMillis(), cache.heuristics().lifetimeMillis(request.kind(), status, bytes));
+      }
+      StoredResponse complete = new StoredResponse(finalHead, bytes, request.kind());
+      if (decision == Storability.Decision.STORE) {
+        cache.store(storeKey, complete);
+      }
+      finishWith(complete, false);
+    }
+    signalAll();
+  }
+
+  @Override
+  public void onError(UpstreamFailure failure, String message) {
+    synchronized (this) {
+      if (phase == Phase.DONE || phase == Phase.FAILED) {
+        return;
+      }
+      long now = cache.nowMillis();
+      if (phase == Phase.WAITING
+          && fallback != null
+          && Serving.mayServeStaleOnError(fallback.head(), request.cacheControl(), now, cache.staleIfErrorMillis())) {
+        cache.countStaleServed("error");
+        finishWith(fallback.retain(), true);
+      } else {
+        fail(failure == UpstreamFailure.TIMEOUT ? 504 : 502);
+      }
+    }
+    signalAll();
+  }
+
+  /** The stored head updated by this 304, or null when the 304 is not about the stored response. */
+  private StoredHead refreshed(long now) {
+    StoredHead stored = fallback.head();
+    if (!stored.isSelectedBy(headers)) {
+      return null;
+    }
+    try {
+      return stored.refreshedBy(headers, requestMillis, now, cache.heuristics().lifetimeMillis(request.kind(), stored.status()));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private StoredHead headOf(int code, HttpHeaders fields, long responseMillis, long heuristicMillis) {
+    try {
+      return StoredHead.of(code, fields, requestMillis, responseMillis, heuristicMillis);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  // ---- state changes (under this) -----------------------------------------------------------------
+
+  private void finishWith(StoredResponse served, boolean servedStale) {
+    result = served;
+    stale = servedStale;
+    phase = Phase.DONE;
+    cache.ended(this);
+  }
+
+  private void fail(int statusCode) {
+    failureStatus = statusCode;
+    phase = Phase.FAILED;
+    cache.ended(this);
+  }
+
+  /** Private, no-store, Vary: * and credentialed answers are for the request that asked only. */
+  private static boolean shareable(Storability.Decision decision) {
+    return switch (decision) {
+      case PRIVATE, NO_STORE, VARY_STAR, AUTHORIZATION -> false;
+      default -> true;
+    };
+  }
+
+  private List<FillWaiter> drainWaiters() {
+    List<FillWaiter> all = new ArrayList<>(waiters);
+    waiters.clear();
+    return all;
+  }
+
+  private List<FillWaiter> drainWaitersButFirst() {
+    if (waiters.size() <= 1) {
+      return List.of();
+    }
+    List<FillWaiter> rest = new ArrayList<>(waiters.subList(1, waiters.size()));
+    waiters.subList(1, waiters.size()).clear();
+    return rest;
+  }
+
+  /** Waiters whose requests select another variant than the one this fill fetched. */
+  private List<FillWaiter> drainMismatched(List<String> fields, String fetched) {
+    List<FillWaiter> mismatched = new ArrayList<>();
+    for (FillWaiter waiter : waiters) {
+      if (waiter instanceof VaryAware aware && !fetched.equals(VaryKey.of(fields, aware.forwarded()))) {
+        mismatched.add(waiter);
+      }
+    }
+    waiters.removeAll(mismatched);
+    return mismatched;
+  }
+
+  private void signalAll() {
+    List<FillWaiter> current;
+    boolean release;
+    synchronized (this) {
+      current = List.copyOf(waiters);
+      release = waiters.isEmpty() && (phase == Phase.DONE || phase == Phase.FAILED);
+    }
+    current.forEach(FillWaiter::signal);
+    if (release) {
+      releaseHeld();
+    }
+  }
+
+  private boolean released;
+
+  /** Drops this fill's own references once it ended and nobody reads it any more. */
+  private void releaseHeld() {
+    StoredResponse served;
+    FillBody unhanded;
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+      served = result;
+      unhanded = body;
+    }
+    if (served != null) {
+      served.release();
+    }
+    if (unhanded != null) {
+      unhanded.release();
+    }
+    if (fallback != null) {
+      fallback.release();
+    }
+  }
+
+  /** A waiter that can tell which variant it asks for. */
+  public interface VaryAware {
+    /** The request headers it would send upstream. */
+    HttpHeaders forwarded();
+  }
+}

@@ -1,0 +1,21 @@
+package media.edge.proxy;
+
+import media.edge.metrics.CacheResult;
+
+/** What the edge cache found for a request. */
+public sealed interface Lookup permits Lookup.Hit, Lookup.Joined, Lookup.Refused {
+
+  /**
+   * A stored response to serve now.
+   *
+   * @param tier where it was found
+   * @param stale true when it is served past its lifetime (stale-while-revalidate)
+   */
+  record Hit(StoredResponse response, CacheResult tier, boolean stale) implements Lookup {}
+
+  /** The request joined an upstream fetch; it reads from {@code fill} as bytes arrive. */
+  record Joined(Fill fill, boolean coalesced) implements Lookup {}
+
+  /** No answer from the cache and none may be fetched: {@code only-if-cached} gets 504. */
+  record Refused(int status) implements Lookup {}
+}

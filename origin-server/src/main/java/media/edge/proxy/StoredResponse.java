@@ -1,0 +1,86 @@
+package media.edge.proxy;
+
+import io.netty.buffer.ByteBuf;
+import media.edge.cache.MemoryEntry;
+import media.edge.hls.ContentKind;
+import media.edge.httpcache.StoredHead;
+
+/**
+ * A complete upstream response held by the memory tier: its head (status, headers, times) and body.
+ *
+ * <p>The head is replaced in place when a revalidation returns 304 (RFC 9111 section 4.3.4), so every
+ * holder of this entry sees the refreshed freshness at once; the body never changes.
+ *
+ * <p>Thread-safe: the body is read-only after construction, the head is volatile.
+ */
+public final class StoredResponse extends MemoryEntry {
+  /** A rough per-entry overhead for headers and bookkeeping, so empty bodies still weigh something. */
+  private static final int HEAD_WEIGHT = 512;
+
+  private final ByteBuf body;
+  private final ContentKind kind;
+  private volatile StoredHead head;
+
+  /** Takes ownership of {@code body}. */
+  StoredResponse(StoredHead head, ByteBuf body, ContentKind kind) {
+    this.head = head;
+    this.body = body;
+    this.kind = kind;
+  }
+
+  /** Status, headers and times; replaced by a revalidation. */
+  public StoredHead head() {
+    return head;
+  }
+
+  void refresh(StoredHead refreshed) {
+    this.head = refreshed;
+  }
+
+  /** The content kind decided from the request path. */
+  public ContentKind kind() {
+    return kind;
+  }
+
+  /** Body length in bytes. */
+  public int length() {
+    return body.readableBytes();
+  }
+
+  /**
+   * A duplicate of the body with its own reference, which the caller (usually Netty's write)
+   * releases; null when the entry was released meanwhile.
+   */
+  public ByteBuf retainedBody() {
+    if (!tryRetain()) {
+      return null;
+    }
+    try {
+      return body.retainedDuplicate();
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public StoredResponse retain() {
+    super.retain();
+    return this;
+  }
+
+  @Override
+  protected int weight() {
+    return body.readableBytes() + HEAD_WEIGHT;
+  }
+
+  @Override
+  protected void deallocate() {
+    body.release();
+  }
+
+  @Override
+  public StoredResponse touch(Object hint) {
+    body.touch(hint);
+    return this;
+  }
+}

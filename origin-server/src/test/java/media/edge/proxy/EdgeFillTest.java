@@ -1,0 +1,328 @@
+package media.edge.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import media.edge.testing.EdgeNode;
+import media.edge.testing.RawHttp;
+import media.edge.testing.TestUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Edge mode against a real upstream the test scripts: one fetch per miss however many clients ask,
+ * bytes streamed to every waiter as they arrive, ranges on an object still arriving, and broken
+ * upstream bodies never stored.
+ */
+class EdgeFillTest {
+  private static final String SEGMENT_TYPE = "video/mp2t";
+  private static TestUpstream upstream;
+  private EdgeNode edge;
+
+  @BeforeAll
+  static void startUpstream() throws IOException {
+    upstream = TestUpstream.start();
+  }
+
+  @AfterAll
+  static void stopUpstream() throws IOException {
+    upstream.close();
+  }
+
+  @BeforeEach
+  void startEdge() throws Exception {
+    edge = EdgeNode.start(c -> c, upstream.uri());
+  }
+
+  @AfterEach
+  void stopEdge() {
+    edge.close();
+  }
+
+  private static byte[] bytes(int n, long seed) {
+    byte[] body = new byte[n];
+    new Random(seed).nextBytes(body);
+    return body;
+  }
+
+  @Test
+  void get_miss_fetchesOnceThenServesFromMemory() throws Exception {
+    byte[] body = bytes(400_000, 1);
+    upstream.on("/a/seg1.ts", TestUpstream.ok(body, "Content-Type", SEGMENT_TYPE, "Cache-Control", "max-age=60", "ETag", "\"s1\""));
+
+    RawHttp.Response first = RawHttp.get(edge.port(), "/a/seg1.ts");
+    RawHttp.Response second = RawHttp.get(edge.port(), "/a/seg1.ts");
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo(body);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(second.body()).isEqualTo(body);
+    assertThat(second.header("etag")).isEqualTo("\"s1\"");
+    assertThat(second.header("age")).isNotNull();
+    assertThat(second.header("via")).contains("edge-test-");
+    assertThat(upstream.count("/a/seg1.ts")).isEqualTo(1);
+    assertThat(edge.metric("edge_cache_lookups_total{result=\"hit\",tier=\"memory\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void get_concurrentMisses_oneUpstreamRequestAndEveryClientGetsTheWholeBody() throws Exception {
+    int clients = 200;
+    byte[] body = bytes(2_000_000, 2);
+    CountDownLatch release = new CountDownLatch(1);
+    upstream.on("/live/hot.ts", (request, out) -> {
+      release.await(30, TimeUnit.SECONDS);
+      out.send(200, body, "Content-Type", SEGMENT_TYPE, "Cache-Control", "max-age=60");
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<RawHttp.Response>> answers = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        answers.add(pool.submit(() -> RawHttp.get(edge.port(), "/live/hot.ts")));
+      }
+      // Hold the upstream until every client has joined the one fetch.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (edge.metric("edge_upstream_coalesced_total") < clients - 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      release.countDown();
+      for (Future<RawHttp.Response> answer : answers) {
+        RawHttp.Response response = answer.get(30, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(body);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(upstream.count("/live/hot.ts")).isEqualTo(1);
+    assertThat(edge.metric("edge_upstream_coalesced_total")).isEqualTo(clients - 1);
+  }
+
+  @Test
+  void get_whileUpstreamIsSending_waitersReceiveTheFirstBytesBeforeTheRest() throws Exception {
+    byte[] body = bytes(1_000_000, 3);
+    CountDownLatch secondHalf = new CountDownLatch(1);
+    upstream.on("/live/slow.ts", (request, out) -> {
+      out.head(200, "Content-Type", SEGMENT_TYPE, "Content-Length", Integer.toString(body.length), "Cache-Control", "max-age=60");
+      out.write(body, 0, body.length / 2);
+      secondHalf.await(30, TimeUnit.SECONDS);
+      out.write(body, body.length / 2, body.length - body.length / 2);
+    });
+
+    try (RawHttp first = RawHttp.connect(edge.port()); RawHttp second = RawHttp.connect(edge.port())) {
+      first.send("GET", "/live/slow.ts");
+      second.send("GET", "/live/slow.ts");
+      byte[] firstHalf1 = readHeadAndBytes(first, body.length / 2);
+      byte[] firstHalf2 = readHeadAndBytes(second, body.length / 2);
+      // Both have half the body while the upstream still holds the other half.
+      assertThat(secondHalf.getCount()).isEqualTo(1);
+      assertThat(firstHalf1).isEqualTo(java.util.Arrays.copyOf(body, body.length / 2));
+      assertThat(firstHalf2).isEqualTo(java.util.Arrays.copyOf(body, body.length / 2));
+      secondHalf.countDown();
+      assertThat(first.in().readNBytes(body.length - body.length / 2))
+          .isEqualTo(java.util.Arrays.copyOfRange(body, body.length / 2, body.length));
+    }
+    assertThat(upstream.count("/live/slow.ts")).isEqualTo(1);
+  }
+
+  @Test
+  void get_rangeOnAnObjectStillArriving_isAnsweredFromTheBytesReceived() throws Exception {
+    byte[] body = bytes(1_000_000, 4);
+    CountDownLatch rest = new CountDownLatch(1);
+    upstream.on("/live/ranged.ts", (request, out) -> {
+      out.head(200, "Content-Type", SEGMENT_TYPE, "Content-Length", Integer.toString(body.length), "Cache-Control", "max-age=60");
+      out.write(body, 0, 300_000);
+      rest.await(30, TimeUnit.SECONDS);
+      out.write(body, 300_000, body.length - 300_000);
+    });
+    try (RawHttp starter = RawHttp.connect(edge.port())) {
+      starter.send("GET", "/live/ranged.ts");
+      readHeadAndBytes(starter, 1000);
+
+      RawHttp.Response partial = RawHttp.get(edge.port(), "/live/ranged.ts", "Range: bytes=1000-1999");
+
+      assertThat(rest.getCount()).isEqualTo(1);
+      assertThat(partial.status()).isEqualTo(206);
+      assertThat(partial.header("content-range")).isEqualTo("bytes 1000-1999/1000000");
+      assertThat(partial.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 1000, 2000));
+      rest.countDown();
+    }
+  }
+
+  @Test
+  void get_upstreamCutsTheBodyShort_clientIsCutOffAndNothingIsStored() throws Exception {
+    byte[] body = bytes(100_000, 5);
+    CountDownLatch received = new CountDownLatch(1);
+    upstream.on("/live/cut.ts", (request, out) -> {
+      out.head(200, "Content-Type", SEGMENT_TYPE, "Content-Length", Integer.toString(body.length), "Cache-Control", "max-age=60");
+      out.write(body, 0, 40_000);
+      received.await(30, TimeUnit.SECONDS);
+      out.close();
+    });
+
+    try (RawHttp client = RawHttp.connect(edge.port())) {
+      client.send("GET", "/live/cut.ts");
+      byte[] got = readHeadAndBytes(client, 40_000);
+      received.countDown();
+      assertThat(got).isEqualTo(java.util.Arrays.copyOf(body, 40_000));
+      assertThat(client.closedByServer()).isTrue();
+    }
+    upstream.on("/live/cut.ts", TestUpstream.ok(body, "Content-Type", SEGMENT_TYPE, "Cache-Control", "max-age=60"));
+    RawHttp.Response retry = RawHttp.get(edge.port(), "/live/cut.ts");
+
+    assertThat(retry.body()).isEqualTo(body);
+    assertThat(upstream.count("/live/cut.ts")).isEqualTo(2);
+  }
+
+  @Test
+  void get_upstreamDown_answers502AndKeepsServing() throws Exception {
+    try (EdgeNode orphan = EdgeNode.start(c -> c, java.net.URI.create("http://127.0.0.1:1"))) {
+      RawHttp.Response response = RawHttp.get(orphan.port(), "/nowhere.ts");
+      assertThat(response.status()).isEqualTo(502);
+      assertThat(new String(response.body(), StandardCharsets.US_ASCII)).doesNotContain("Exception");
+      assertThat(RawHttp.get(orphan.port(), "/nowhere.ts").status()).isEqualTo(502);
+    }
+  }
+
+  @Test
+  void get_upstream5xx_isPassedOnAndNotStored() throws Exception {
+    upstream.on("/err/boom.ts", (request, out) -> out.send(503, "busy\n".getBytes(StandardCharsets.US_ASCII), "Cache-Control", "max-age=60"));
+
+    assertThat(RawHttp.get(edge.port(), "/err/boom.ts").status()).isEqualTo(503);
+    assertThat(RawHttp.get(edge.port(), "/err/boom.ts").status()).isEqualTo(503);
+    assertThat(upstream.count("/err/boom.ts")).isEqualTo(2);
+  }
+
+  @Test
+  void get_staleCopyAndUpstreamFailing_servesTheStaleCopy() throws Exception {
+    byte[] body = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n".getBytes(StandardCharsets.US_ASCII);
+    upstream.on("/sie/index.m3u8", TestUpstream.ok(body, "Content-Type", "application/vnd.apple.mpegurl", "Cache-Control", "max-age=1"));
+    assertThat(RawHttp.get(edge.port(), "/sie/index.m3u8").status()).isEqualTo(200);
+    upstream.on("/sie/index.m3u8", (request, out) -> out.send(500, new byte[0]));
+    edge.clock().advance(Duration.ofSeconds(5));
+
+    RawHttp.Response stale = RawHttp.get(edge.port(), "/sie/index.m3u8");
+
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(body);
+    assertThat(upstream.count("/sie/index.m3u8")).isEqualTo(2);
+    assertThat(edge.metric("edge_cache_stale_served_total{reason=\"error\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void get_expiredWithEtag_revalidatesAnd304RefreshesTheStoredCopy() throws Exception {
+    byte[] body = bytes(10_000, 6);
+    upstream.on("/rv/seg.ts", (request, out) -> {
+      if ("\"v1\"".equals(request.header("if-none-match"))) {
+        out.send(304, new byte[0], "ETag", "\"v1\"", "Cache-Control", "max-age=10");
+      } else {
+        out.send(200, body, "ETag", "\"v1\"", "Cache-Control", "max-age=10", "Content-Type", SEGMENT_TYPE);
+      }
+    });
+    RawHttp.get(edge.port(), "/rv/seg.ts");
+    edge.clock().advance(Duration.ofSeconds(11));
+
+    RawHttp.Response revalidated = RawHttp.get(edge.port(), "/rv/seg.ts");
+    RawHttp.Response fresh = RawHttp.get(edge.port(), "/rv/seg.ts");
+
+    assertThat(revalidated.status()).isEqualTo(200);
+    assertThat(revalidated.body()).isEqualTo(body);
+    assertThat(fresh.body()).isEqualTo(body);
+    assertThat(upstream.count("/rv/seg.ts")).isEqualTo(2);
+    assertThat(upstream.requests().stream().filter(r -> r.path().equals("/rv/seg.ts")).skip(1).findFirst().orElseThrow()
+        .header("if-none-match")).isEqualTo("\"v1\"");
+    assertThat(Integer.parseInt(fresh.header("age"))).isLessThan(10);
+  }
+
+  @Test
+  void get_responseVariesOnOrigin_keepsEachVariantApart() throws Exception {
+    upstream.on("/v/keys.json", (request, out) -> out.send(200,
+        ("for " + request.header("origin")).getBytes(StandardCharsets.US_ASCII),
+        "Vary", "Origin", "Cache-Control", "max-age=60", "Content-Type", "application/json"));
+
+    RawHttp.Response a1 = RawHttp.get(edge.port(), "/v/keys.json", "Origin: https://a.example");
+    RawHttp.Response b1 = RawHttp.get(edge.port(), "/v/keys.json", "Origin: https://b.example");
+    RawHttp.Response a2 = RawHttp.get(edge.port(), "/v/keys.json", "Origin: https://a.example");
+
+    assertThat(new String(a1.body(), StandardCharsets.US_ASCII)).isEqualTo("for https://a.example");
+    assertThat(new String(b1.body(), StandardCharsets.US_ASCII)).isEqualTo("for https://b.example");
+    assertThat(new String(a2.body(), StandardCharsets.US_ASCII)).isEqualTo("for https://a.example");
+    assertThat(upstream.count("/v/keys.json")).isEqualTo(2);
+  }
+
+  @Test
+  void post_isPassedUpstreamAndInvalidatesTheStoredUrl() throws Exception {
+    upstream.on("/p/state.json", (request, out) -> {
+      if (request.method().equals("POST")) {
+        out.send(204, new byte[0]);
+      } else {
+        out.send(200, "{}".getBytes(StandardCharsets.US_ASCII), "Cache-Control", "max-age=60");
+      }
+    });
+    RawHttp.get(edge.port(), "/p/state.json");
+
+    RawHttp.Response posted;
+    try (RawHttp client = RawHttp.connect(edge.port())) {
+      client.sendRaw("POST /p/state.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+      posted = client.read(false);
+    }
+    RawHttp.get(edge.port(), "/p/state.json");
+
+    assertThat(posted.status()).isEqualTo(204);
+    assertThat(upstream.requests().stream().map(TestUpstream.Request::method).toList()).contains("POST");
+    assertThat(upstream.count("/p/state.json")).isEqualTo(3);
+  }
+
+  @Test
+  void get_requestThatAlreadyPassedThisNode_is508() throws Exception {
+    String name = edge.server().nodeName();
+    RawHttp.Response looped = RawHttp.get(edge.port(), "/loop.ts", "Via: 1.1 other, 1.1 " + name);
+
+    assertThat(looped.status()).isEqualTo(508);
+    assertThat(upstream.count("/loop.ts")).isZero();
+  }
+
+  @Test
+  void purge_exactAndPrefix_dropStoredResponses() throws Exception {
+    upstream.on("/pg/a.ts", TestUpstream.ok(bytes(1000, 7), "Cache-Control", "max-age=60"));
+    upstream.on("/pg/b.ts", TestUpstream.ok(bytes(1000, 8), "Cache-Control", "max-age=60"));
+    RawHttp.get(edge.port(), "/pg/a.ts");
+    RawHttp.get(edge.port(), "/pg/b.ts");
+
+    RawHttp.Response exact = RawHttp.request(edge.adminPort(), "PURGE", "/pg/a.ts");
+    RawHttp.get(edge.port(), "/pg/a.ts");
+    RawHttp.get(edge.port(), "/pg/b.ts");
+    RawHttp.Response prefix = RawHttp.request(edge.adminPort(), "PURGE", "/pg/*");
+    RawHttp.get(edge.port(), "/pg/b.ts");
+
+    assertThat(exact.status()).isEqualTo(200);
+    assertThat(exact.text()).contains("\"purged\":1");
+    assertThat(prefix.text()).contains("\"purged\":2");
+    assertThat(upstream.count("/pg/a.ts")).isEqualTo(2);
+    assertThat(upstream.count("/pg/b.ts")).isEqualTo(2);
+  }
+
+  /** Reads the response head, then exactly {@code n} body bytes. */
+  private static byte[] readHeadAndBytes(RawHttp client, int n) throws IOException {
+    java.io.InputStream in = client.in();
+    int matched = 0;
+    int b;
+    byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    while (matched < 4 && (b = in.read()) >= 0) {
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return in.readNBytes(n);
+  }
+}
