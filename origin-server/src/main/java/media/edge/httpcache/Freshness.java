@@ -59,9 +59,18 @@ final class Freshness {
     return seconds == Long.MIN_VALUE ? responseMillis : seconds * 1000;
   }
 
-  /** The first {@code Age} line as delta-seconds, surrounding whitespace allowed; -1 when invalid. */
+  /**
+   * The first member of the first {@code Age} line as delta-seconds, surrounding whitespace allowed;
+   * -1 when invalid. A list ({@code 7200, 0}, or a value repeated by a careless intermediary) counts
+   * by its first member, as for any singleton field sent as a list (RFC 9110 section 5.5): ignoring
+   * the whole line would make a two-hour-old response look new.
+   */
   private static long ageSeconds(HttpHeaders headers) {
     String age = headers.get(HttpHeaderNames.AGE);
-    return age == null ? -1 : DeltaSeconds.parse(age.strip());
+    if (age == null) {
+      return -1;
+    }
+    int comma = age.indexOf(',');
+    return DeltaSeconds.parse((comma < 0 ? age : age.substring(0, comma)).strip());
   }
 }

@@ -23,7 +23,8 @@ import java.util.Set;
  */
 final class NotModifiedUpdate {
   private static final Set<String> EXCLUDED = Set.of(
-      "content-length", "content-encoding", "content-range",
+      // Fields that describe the stored body's bytes, which a 304 (having none) cannot speak for.
+      "content-length", "content-encoding", "content-range", "content-md5", "content-digest", "repr-digest",
       "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
       "proxy-authenticate", "proxy-authentication-info", "proxy-authorization");
 

@@ -62,10 +62,20 @@ class AgeTest {
 
   @Test
   void age_invalidAgeHeader_isIgnored() {
-    for (String age : new String[] {"-5", "abc", "1.5", "5, 6", ""}) {
+    for (String age : new String[] {"-5", "abc", "1.5", ""}) {
       StoredHead head = StoredHead.of(200, headers("Date", date(T0), "Age", age), T0, T0, -1);
       assertThat(head.ageMillis(T0)).as(age).isZero();
     }
+  }
+
+  /** Regression (cache-tests age-parse-suffix, age-parse-dup-old): a list counts by its first member. */
+  @Test
+  void age_listValuedAgeHeader_countsByItsFirstMember() {
+    StoredHead suffix = StoredHead.of(200, headers("Date", date(T0), "Age", "7200,0"), T0, T0, -1);
+    StoredHead duplicated = StoredHead.of(200, headers("Date", date(T0), "Age", "3600, 3600"), T0, T0, -1);
+
+    assertThat(suffix.ageMillis(T0)).isEqualTo(7200 * SECOND);
+    assertThat(duplicated.ageMillis(T0)).isEqualTo(3600 * SECOND);
   }
 
   @Test

@@ -158,6 +158,16 @@ class RevalidationTest {
     assertThat(h.contains(HttpHeaderNames.CONTENT_RANGE)).isFalse();
   }
 
+  /** Regression (cache-tests 304-etag-update-response-Content-MD5): a body digest stays the stored body's. */
+  @Test
+  void refreshedBy_digestsOfThe304_areNotTaken() {
+    StoredHead refreshed = original().refreshedBy(headers(
+        "Content-MD5", "rL0Y20zC+Fzt72VPzMSk2A==", "Content-Digest", "sha-256=:abc=:"), REVALIDATED, REVALIDATED, -1);
+
+    assertThat(refreshed.headers().contains("content-md5")).isFalse();
+    assertThat(refreshed.headers().contains("content-digest")).isFalse();
+  }
+
   @Test
   void refreshedBy_hopByHopAndConnectionListedFields_areNotTaken() {
     StoredHead refreshed = original().refreshedBy(headers(
