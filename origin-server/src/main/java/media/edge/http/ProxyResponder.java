@@ -132,9 +132,6 @@ final class ProxyResponder {
     StoredHead head = stored.head();
     HttpHeaders headers = responseHeaders(exchange, head.headers(), head);
     HttpResponseStatus status = HttpResponseStatus.valueOf(head.status());
-    if (stale) {
-      headers.add(HttpHeaderNames.WARNING, "110 - \"Response is Stale\"");
-    }
     if (status.code() == 200) {
       String etag = headers.get(HttpHeaderNames.ETAG);
       long modified = lastModifiedSeconds(headers);

@@ -86,6 +86,7 @@ public final class Fill implements UpstreamListener {
   private int failureStatus;
   private boolean ignoreBody;
   private UpstreamCall call;
+  private boolean shared = true;
   private boolean cancelWanted;
   /** Where the response is stored: the lookup key, or the variant its Vary selects. */
   private String storeKey;
@@ -145,7 +146,7 @@ public final class Fill implements UpstreamListener {
 
   /** Adds a waiter; false when the fill already ended, and the caller should look up again. */
   synchronized boolean join(FillWaiter waiter) {
-    if (phase == Phase.DONE || phase == Phase.FAILED) {
+    if (phase == Phase.DONE || phase == Phase.FAILED || !shared) {
       return false;
     }
     waiters.add(waiter);
@@ -208,14 +209,14 @@ public final class Fill implements UpstreamListener {
       headers = response.headers();
       if (conditional && code == 304) {
         StoredHead refreshed = refreshed(now);
-        if (refreshed == null) {
-          fail(502);
-        } else {
+        if (refreshed != null) {
           fallback.refresh(refreshed);
           cache.rewriteHead(key, fallback);
-          cache.countRevalidated();
-          finishWith(fallback.retain(), false);
         }
+        // A 304 that does not select the stored response (another ETag) must not update it (RFC 9111
+        // section 4.3.4), but it still says the validator we sent matches: serve the copy as it is.
+        cache.countRevalidated();
+        finishWith(fallback.retain(), false);
         ignoreBody = true;
       } else if (code >= 500 && fallback != null && Serving.mayServeStaleOnError(fallback.head(), request.cacheControl(), now, cache.staleIfErrorMillis())) {
         cache.countStaleServed("error");
@@ -239,7 +240,10 @@ public final class Fill implements UpstreamListener {
           body = new FillBody(cache.allocator(), contentLength, cache.maxObjectBytes());
           phase = Phase.STREAMING;
           if (!shareable(decision)) {
+            // Only the first request may see this answer: later ones must not join it.
+            shared = false;
             redirectPass = drainWaitersButFirst();
+            cache.ended(this);
           }
           String varyKey = VaryKey.of(headers, request.forwarded());
           List<String> fields = VaryKey.fields(headers);
@@ -312,7 +316,7 @@ public final class Fill implements UpstreamListener {
     signalAll();
   }
 
-  /** The stored head updated by this 304, or null when the 304 is not about the stored response. */
+  /** The stored head updated by this 304, or null when it must not be updated (another ETag, bad fields). */
   private StoredHead refreshed(long now) {
     StoredHead stored = fallback.head();
     if (!stored.isSelectedBy(headers)) {

@@ -118,7 +118,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         Throwable cause = object.decoderResult().cause();
         UpstreamFailure failure =
             cause instanceof PrematureChannelClosureException ? UpstreamFailure.TRUNCATED : UpstreamFailure.MALFORMED;
-        fail(failure, "bad response: " + ErrorText.of(cause));
+        // Unparseable before any header: on a reused connection this is usually the tail of the
+        // previous response (an upstream that sent more than its Content-Length), so an idempotent
+        // request may be retried on a fresh connection, as after a stale keep-alive close.
+        fail(failure, "bad response: " + ErrorText.of(cause), !headersSeen);
         return;
       }
       if (msg instanceof HttpResponse response) {
@@ -211,11 +214,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(UpstreamFailure failure, String detail) {
+    fail(failure, detail, false);
+  }
+
+  /** @param noResponseYet true when nothing usable of this response was parsed, whatever bytes arrived */
+  private void fail(UpstreamFailure failure, String detail, boolean noResponseYet) {
     ExchangeListener failed = listener;
     if (failed == null) {
       return;
     }
-    Progress progress = bytes.seen() ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
+    Progress progress =
+        bytes.seen() && !noResponseYet ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
     forget();
     ctx.close();
     failed.onFailure(failure, progress, detail);

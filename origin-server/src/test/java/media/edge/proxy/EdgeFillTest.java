@@ -314,6 +314,77 @@ class EdgeFillTest {
     assertThat(upstream.count("/pg/b.ts")).isEqualTo(2);
   }
 
+  /** Regression: a request arriving while a private answer streams must not join it. */
+  @Test
+  void get_privateAnswerStillStreaming_isNotSharedWithALaterRequest() throws Exception {
+    byte[] body = bytes(50_000, 9);
+    CountDownLatch rest = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    upstream.on("/me/profile.json", (request, out) -> {
+      int n = served.incrementAndGet();
+      if (n == 1) {
+        out.head(200, "Cache-Control", "private", "Content-Length", Integer.toString(body.length), "X-Answer", "1");
+        out.write(body, 0, 1000);
+        rest.await(30, TimeUnit.SECONDS);
+        out.write(body, 1000, body.length - 1000);
+      } else {
+        out.send(200, body, "Cache-Control", "private", "X-Answer", Integer.toString(n));
+      }
+    });
+    try (RawHttp first = RawHttp.connect(edge.port())) {
+      first.send("GET", "/me/profile.json");
+      readHeadAndBytes(first, 1000);
+
+      RawHttp.Response second = RawHttp.get(edge.port(), "/me/profile.json");
+
+      assertThat(second.header("x-answer")).isEqualTo("2");
+      rest.countDown();
+    }
+    assertThat(upstream.count("/me/profile.json")).isEqualTo(2);
+  }
+
+  /** Regression (cache-tests 304-etag-update-response-ETag): a 304 naming another ETag is not a 502. */
+  @Test
+  void get_revalidation304WithAnotherEtag_servesTheStoredCopyUnchanged() throws Exception {
+    byte[] body = bytes(5_000, 10);
+    upstream.on("/rv/other.ts", (request, out) -> {
+      if (request.header("if-none-match") != null) {
+        out.send(304, new byte[0], "ETag", "\"v2\"", "Cache-Control", "max-age=10");
+      } else {
+        out.send(200, body, "ETag", "\"v1\"", "Cache-Control", "max-age=10");
+      }
+    });
+    RawHttp.get(edge.port(), "/rv/other.ts");
+    edge.clock().advance(Duration.ofSeconds(11));
+
+    RawHttp.Response revalidated = RawHttp.get(edge.port(), "/rv/other.ts");
+
+    assertThat(revalidated.status()).isEqualTo(200);
+    assertThat(revalidated.body()).isEqualTo(body);
+    assertThat(revalidated.header("etag")).isEqualTo("\"v1\"");
+  }
+
+  /**
+   * Regression: an upstream that sends more bytes than its Content-Length leaves them on the pooled
+   * connection; the next request on it is retried on a fresh connection instead of answered 502.
+   */
+  @Test
+  void get_upstreamSentMoreThanItsLength_nextRequestStillSucceeds() throws Exception {
+    upstream.on("/over/long.txt", (request, out) -> {
+      out.head(200, "Content-Length", "10", "Cache-Control", "max-age=60");
+      byte[] more = "0123456789 and then some more bytes".getBytes(StandardCharsets.US_ASCII);
+      out.write(more, 0, more.length);
+    });
+    upstream.on("/over/next.txt", TestUpstream.ok("next".getBytes(StandardCharsets.US_ASCII), "Cache-Control", "max-age=60"));
+
+    RawHttp.Response first = RawHttp.get(edge.port(), "/over/long.txt");
+    RawHttp.Response next = RawHttp.get(edge.port(), "/over/next.txt");
+
+    assertThat(first.text()).isEqualTo("0123456789");
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(next.text()).isEqualTo("next");
+  }
+
   /** Reads the response head, then exactly {@code n} body bytes. */
   private static byte[] readHeadAndBytes(RawHttp client, int n) throws IOException {
     java.io.InputStream in = client.in();
