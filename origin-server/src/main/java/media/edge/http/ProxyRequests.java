@@ -50,15 +50,18 @@ final class ProxyRequests {
         request.method(), target, target, forwarded, CacheControl.parse(request.headers()), exchange.kind);
   }
 
-  /** The uncached form: the client's own conditionals and ranges go upstream too. */
-  ProxyRequest passed(Exchange exchange, FullHttpRequest request) {
-    String target = target(exchange.path, request.uri());
+  /**
+   * The uncached form: the client's own conditionals and ranges go upstream too. Built from the
+   * exchange (whose headers outlive the released request), only when a request is passed.
+   */
+  ProxyRequest passed(Exchange exchange, String uri) {
+    String target = target(exchange.path, uri);
     return new ProxyRequest(
-        request.method(),
+        exchange.method,
         target,
         target,
-        endToEnd(exchange, request.headers()),
-        CacheControl.parse(request.headers()),
+        endToEnd(exchange, exchange.headers),
+        CacheControl.parse(exchange.headers),
         exchange.kind);
   }
 

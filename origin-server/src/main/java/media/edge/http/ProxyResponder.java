@@ -61,12 +61,20 @@ final class ProxyResponder {
     return requests.looped(headers);
   }
 
-  /** A GET or HEAD in its two forms: as the cache keys it, and as it goes upstream when passed. */
-  record Prepared(ProxyRequest proxied, ProxyRequest passed) {}
+  /**
+   * A GET or HEAD as the cache keys it, and its target, from which the uncached form is built if it
+   * is ever passed upstream on its own ({@link #passed}).
+   */
+  record Prepared(ProxyRequest proxied, String uri) {}
 
-  /** Builds both forms while the request is still in hand (it is released when the handler returns). */
+  /** Builds the cacheable form while the request is in hand (it is released when the handler returns). */
   Prepared prepare(Exchange exchange, FullHttpRequest request) {
-    return new Prepared(requests.cacheable(exchange, request), requests.passed(exchange, request));
+    return new Prepared(requests.cacheable(exchange, request), request.uri());
+  }
+
+  /** The uncached form of a prepared request. */
+  ProxyRequest passed(Exchange exchange, Prepared prepared) {
+    return requests.passed(exchange, prepared.uri());
   }
 
   /** Answers from a fresh memory entry on this thread; false when the full lookup is needed. */
@@ -78,23 +86,19 @@ final class ProxyResponder {
   /** Sends an unsafe request upstream uncached; its success invalidates the stored URL. */
   void pass(ChannelHandlerContext ctx, Exchange exchange, FullHttpRequest request) {
     exchange.cache = CacheResult.PASS;
-    new PassThrough(this, ctx, exchange, requests.passed(exchange, request), request.content().retain(), true).start();
+    new PassThrough(this, ctx, exchange, requests.passed(exchange, request.uri()), request.content().retain(), true).start();
   }
 
   /** The full lookup; its answer comes back to the channel's thread. */
   void lookup(ChannelHandlerContext ctx, Exchange exchange, Prepared prepared) {
-    lookup(ctx, exchange, prepared.proxied(), prepared.passed());
-  }
-
-  void lookup(ChannelHandlerContext ctx, Exchange exchange, ProxyRequest proxied, ProxyRequest passed) {
-    StreamingWaiter waiter = new StreamingWaiter(this, ctx, exchange, proxied, passed);
-    cache.lookup(proxied, waiter, found -> onLoop(ctx, () -> answer(ctx, exchange, waiter, found), waiter, found));
+    StreamingWaiter waiter = new StreamingWaiter(this, ctx, exchange, prepared);
+    cache.lookup(prepared.proxied(), waiter, found -> onLoop(ctx, () -> answer(ctx, exchange, waiter, found), waiter, found));
   }
 
   private void answer(ChannelHandlerContext ctx, Exchange exchange, StreamingWaiter waiter, Lookup found) {
     if (found instanceof Lookup.Hit hit) {
       if (!serveHit(ctx, exchange, hit.response(), hit.tier(), hit.stale())) {
-        lookup(ctx, exchange, waiter.proxied(), waiter.passed());
+        lookup(ctx, exchange, waiter.prepared());
       }
     } else if (found instanceof Lookup.Joined joined) {
       exchange.cache = CacheResult.UPSTREAM;
@@ -210,9 +214,9 @@ final class ProxyResponder {
   }
 
   /** Starts an uncached fetch for one request (a waiter the fill could not serve). */
-  void pass(ChannelHandlerContext ctx, Exchange exchange, ProxyRequest passed) {
+  void pass(ChannelHandlerContext ctx, Exchange exchange, Prepared prepared) {
     exchange.cache = CacheResult.PASS;
-    new PassThrough(this, ctx, exchange, passed, null, false).start();
+    new PassThrough(this, ctx, exchange, passed(exchange, prepared), null, false).start();
   }
 
   FileHandler handler() {

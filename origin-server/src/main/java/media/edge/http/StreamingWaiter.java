@@ -1,6 +1,7 @@
 package media.edge.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -15,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import media.edge.proxy.Fill;
 import media.edge.proxy.FillWaiter;
-import media.edge.proxy.ProxyRequest;
 
 /**
  * One client reading a response while it arrives from upstream. Signals from the upstream thread are
@@ -31,9 +31,10 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
   private final ProxyResponder responder;
   private final ChannelHandlerContext ctx;
   private final Exchange exchange;
-  private final ProxyRequest proxied;
-  private final ProxyRequest passed;
+  private final ProxyResponder.Prepared prepared;
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** A client that goes away while waiting must leave the fill at once, not when bytes next arrive. */
+  private final ChannelFutureListener onClose = closed -> schedule();
   private Fill fill;
   private boolean finished;
   private HttpResponse head;
@@ -41,32 +42,26 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
   private long end = -1;
   private long sent;
 
-  StreamingWaiter(
-      ProxyResponder responder, ChannelHandlerContext ctx, Exchange exchange, ProxyRequest proxied, ProxyRequest passed) {
+  StreamingWaiter(ProxyResponder responder, ChannelHandlerContext ctx, Exchange exchange, ProxyResponder.Prepared prepared) {
     this.responder = responder;
     this.ctx = ctx;
     this.exchange = exchange;
-    this.proxied = proxied;
-    this.passed = passed;
+    this.prepared = prepared;
   }
 
-  ProxyRequest proxied() {
-    return proxied;
-  }
-
-  ProxyRequest passed() {
-    return passed;
+  ProxyResponder.Prepared prepared() {
+    return prepared;
   }
 
   @Override
   public HttpHeaders forwarded() {
-    return proxied.forwarded();
+    return prepared.proxied().forwarded();
   }
 
   /** Called on the channel's thread once the lookup joined {@code fill}. */
   void attach(Fill fill) {
     this.fill = fill;
-    ctx.channel().closeFuture().addListener(closed -> schedule());
+    ctx.channel().closeFuture().addListener(onClose);
     pump();
   }
 
@@ -90,18 +85,27 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
 
   @Override
   public void redirect(boolean pass) {
-    ctx.executor().execute(() -> {
+    try {
+      ctx.executor().execute(() -> redirectNow(pass));
+    } catch (RejectedExecutionException e) {
+      // Shutting down: the connection closes with the event loop.
+    }
+  }
+
+  private void redirectNow(boolean pass) {
+    {
       if (finished) {
         return;
       }
       finished = true;
       fill = null;
+      ctx.channel().closeFuture().removeListener(onClose);
       if (pass) {
-        responder.pass(ctx, exchange, passed);
+        responder.pass(ctx, exchange, prepared);
       } else {
-        responder.lookup(ctx, exchange, proxied, passed);
+        responder.lookup(ctx, exchange, prepared);
       }
-    });
+    }
   }
 
   private void pump() {
@@ -155,7 +159,7 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
         boolean served = responder.serveHit(ctx, exchange, view.result(), exchange.cache, view.stale());
         done(current);
         if (!served) {
-          responder.lookup(ctx, exchange, proxied, passed);
+          responder.lookup(ctx, exchange, prepared);
         }
         return false;
       case FAILED:
@@ -218,6 +222,7 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
 
   private void done(Fill current) {
     finished = true;
+    ctx.channel().closeFuture().removeListener(onClose);
     current.leave(this);
   }
 }
