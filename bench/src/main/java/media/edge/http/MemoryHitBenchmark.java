@@ -98,9 +98,9 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
   /** 2179 packets: 409,652 bytes, a 400 KB segment that is a whole number of TS packets. */
   private static final int SEGMENT_BYTES = 2179 * TS_PACKET;
   private static final String TITLE = "/vod/bbb/720p/";
-  private static final String PLAYLIST = TITLE + "index.m3u8";
-  private static final String RANGE = "bytes=0-65535";
-  private static final String BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
+  static final String PLAYLIST = TITLE + "index.m3u8";
+  static final String RANGE = "bytes=0-65535";
+  static final String BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
   private static final String USER_AGENT =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
   /** Bounds every wait in setup, so a broken pipeline fails the run instead of hanging it. */
@@ -249,7 +249,7 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
   }
 
   /** A browser player's request; a fresh one per call, since the pipeline consumes it. */
-  private static FullHttpRequest request(String uri, String acceptEncoding, String range) {
+  static FullHttpRequest request(String uri, String acceptEncoding, String range) {
     FullHttpRequest request =
         new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
     HttpHeaders headers = request.headers();
@@ -381,7 +381,7 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
   }
 
   /** Writes the playlist and the first {@link #SEGMENTS_ON_DISK} segments; returns segment URIs. */
-  private static String[] writeTitle(Path root) throws IOException {
+  static String[] writeTitle(Path root) throws IOException {
     Path folder = Files.createDirectories(root.resolve(TITLE.substring(1)));
     StringBuilder playlist =
         new StringBuilder()
@@ -430,7 +430,7 @@ public class MemoryHitBenchmark extends AbstractBenchmark {
         new ThreadPoolExecutor.AbortPolicy());
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
         Files.delete(path);
