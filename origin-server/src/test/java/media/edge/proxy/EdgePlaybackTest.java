@@ -8,7 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.security.SecureRandom;
+import java.time.Instant;
+import media.edge.config.TokenKey;
 import media.edge.server.DemoLibrary;
+import media.edge.token.EdgeAuthSigner;
+import media.edge.token.TokenClaims;
+import media.edge.token.TokenKeyGenerator;
+import media.edge.token.TokenQuery;
 import media.edge.testing.EdgeNode;
 import media.edge.testing.RawHttp;
 import media.edge.testing.TestServer;
@@ -20,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stream played end to end through edges: ffmpeg's HLS client through an edge in front of an
  * origin (this server, then nginx), and through two tiers (edge, shield, origin), where every
- * segment costs the origin one request however many times it is played.
+ * segment costs the origin one request however many times it is played; and hls.js in Chromium from
+ * one signed master URL through an edge that checks tokens in front of an origin that does not.
  */
 class EdgePlaybackTest {
   @RegisterExtension static final TestServer origin = TestServer.create();
@@ -127,6 +135,35 @@ class EdgePlaybackTest {
     } finally {
       nginx.destroy();
       nginx.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void hlsJsInChromium_playsFromOneSignedMasterUrlThroughATokenCheckingEdge() throws Exception {
+    Path player = Path.of("src/test/player").toAbsolutePath();
+    Tools.require("node", "--version");
+    Tools.require("chromium", "--version");
+    Tools.require("test", "-d", player.resolve("node_modules/hls.js").toString());
+    String key = TokenKeyGenerator.hmacHex(new SecureRandom());
+    String token =
+        EdgeAuthSigner.builder().keyHex(key).build()
+            .sign(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(3600)).build());
+    try (EdgeNode edge =
+        EdgeNode.start(
+            c -> c.withTokens(c.tokens().withRequired(true).withKeys(List.of(TokenKey.hmac("k1", key)))),
+            java.net.URI.create("http://127.0.0.1:" + origin.port()))) {
+      assertThat(RawHttp.get(edge.port(), "/demo/master.m3u8").status()).isEqualTo(403);
+      String url = "http://127.0.0.1:" + edge.port() + TokenQuery.url("/demo/master.m3u8", "hdnts", token);
+
+      Process node =
+          new ProcessBuilder("node", "play.mjs", url, "3", "60").directory(player.toFile()).redirectErrorStream(true).start();
+      node.getOutputStream().close();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(output).contains("\"played\":true");
+      assertThat(node.exitValue()).isZero();
+      assertThat(edge.metric("edge_token_rejections_total{reason=\"missing\"}")).isEqualTo(1);
     }
   }
 
