@@ -1,11 +1,14 @@
 package media.edge.http;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import media.edge.httpcache.CacheControl;
 import media.edge.proxy.ProxyRequest;
 import media.edge.upstream.HopByHop;
@@ -28,6 +31,14 @@ final class ProxyRequests {
       HttpHeaderNames.RANGE,
       HttpHeaderNames.ACCEPT_ENCODING);
 
+  /** Lower-case names of the fields removed from cacheable requests. */
+  private static final Set<String> MANAGED_NAMES =
+      CACHE_MANAGED.stream().map(n -> n.toString().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  /** Fields whose upstream value differs from the client's for reasons other than removal. */
+  private static final Set<String> REWRITTEN = Set.of(
+      "cookie", "x-forwarded-for", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer",
+      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
+
   private final String tokenName;
   private final String nodeName;
 
@@ -44,10 +55,53 @@ final class ProxyRequests {
   /** The cacheable form of a GET or HEAD. */
   ProxyRequest cacheable(Exchange exchange, FullHttpRequest request) {
     String target = target(exchange.path, request.uri());
-    HttpHeaders forwarded = endToEnd(exchange, request.headers());
-    CACHE_MANAGED.forEach(forwarded::remove);
+    HttpHeaders client = request.headers();
     return new ProxyRequest(
-        request.method(), target, target, forwarded, CacheControl.parse(request.headers()), exchange.kind);
+        request.method(),
+        target,
+        target,
+        cacheControl(client),
+        exchange.kind,
+        () -> {
+          HttpHeaders forwarded = endToEnd(exchange, client);
+          CACHE_MANAGED.forEach(forwarded::remove);
+          return forwarded;
+        },
+        fields -> varyView(fields, client));
+  }
+
+  /** Most requests carry no Cache-Control or Pragma: no parsing then. */
+  private static CacheControl cacheControl(HttpHeaders client) {
+    return client.contains(HttpHeaderNames.CACHE_CONTROL) || client.contains(HttpHeaderNames.PRAGMA)
+        ? CacheControl.parse(client)
+        : CacheControl.NONE;
+  }
+
+  /**
+   * The varied fields as the upstream request would carry them: a field the cache manages itself
+   * (conditionals, ranges, Accept-Encoding) is absent; the few fields this class rewrites (cookies,
+   * the token, X-Forwarded-For, hop-by-hop ones) take the full, slower path.
+   */
+  private HttpHeaders varyView(List<String> fields, HttpHeaders client) {
+    HttpHeaders view = new DefaultHttpHeaders(false);
+    for (String field : fields) {
+      if (REWRITTEN.contains(field) || field.equals(tokenName) || isConnectionListed(client, field)) {
+        HttpHeaders forwarded = endToEnd(null, client);
+        CACHE_MANAGED.forEach(forwarded::remove);
+        return forwarded;
+      }
+      if (!MANAGED_NAMES.contains(field)) {
+        for (String value : client.getAll(field)) {
+          view.add(field, value);
+        }
+      }
+    }
+    return view;
+  }
+
+  private static boolean isConnectionListed(HttpHeaders client, String field) {
+    String connection = client.get(HttpHeaderNames.CONNECTION);
+    return connection != null && connection.toLowerCase(Locale.ROOT).contains(field);
   }
 
   /**
@@ -56,13 +110,15 @@ final class ProxyRequests {
    */
   ProxyRequest passed(Exchange exchange, String uri) {
     String target = target(exchange.path, uri);
+    HttpHeaders forwarded = endToEnd(exchange, exchange.headers);
     return new ProxyRequest(
         exchange.method,
         target,
         target,
-        endToEnd(exchange, exchange.headers),
-        CacheControl.parse(exchange.headers),
-        exchange.kind);
+        cacheControl(exchange.headers),
+        exchange.kind,
+        () -> forwarded,
+        fields -> forwarded);
   }
 
   /** True when the request already went through this node: forwarding it again would loop. */
@@ -89,7 +145,7 @@ final class ProxyRequests {
     } else {
       forwarded.set(HttpHeaderNames.COOKIE, cookie);
     }
-    if (exchange.client != null) {
+    if (exchange != null && exchange.client != null) {
       String prior = client.get("x-forwarded-for");
       forwarded.set("x-forwarded-for", prior == null ? exchange.client : prior + ", " + exchange.client);
     }

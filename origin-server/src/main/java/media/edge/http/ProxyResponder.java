@@ -134,11 +134,22 @@ final class ProxyResponder {
     }
     exchange.cache = tier;
     StoredHead head = stored.head();
-    HttpHeaders headers = responseHeaders(exchange, head.headers(), head);
+    HttpHeaders headers = new DefaultHttpHeaders(false).add(stored.answerHeaders(via));
+    headers.set(HttpHeaderNames.AGE, head.ageSeconds(dates.nowMillis()));
+    if (!headers.contains(HttpHeaderNames.DATE)) {
+      headers.set(HttpHeaderNames.DATE, dates.now());
+    }
+    if (!headers.contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+      cors.apply(exchange.headers, headers);
+    }
     HttpResponseStatus status = HttpResponseStatus.valueOf(head.status());
     if (status.code() == 200) {
       String etag = headers.get(HttpHeaderNames.ETAG);
-      long modified = lastModifiedSeconds(headers);
+      // Parsing an HTTP date is the dearest step of a hit: only when a request compares dates.
+      long modified =
+          exchange.headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE) || exchange.headers.contains(HttpHeaderNames.IF_RANGE)
+              ? lastModifiedSeconds(headers)
+              : Long.MAX_VALUE;
       if (Preconditions.notModified(exchange.headers, etag == null ? "\"\u0000\"" : etag, modified)) {
         body.release();
         Responses.stripForNotModified(headers);

@@ -290,7 +290,7 @@ public final class EdgeCache {
     if (fields == null || fields.isEmpty()) {
       return request.key();
     }
-    return variantKey(request.key(), VaryKey.of(fields, request.forwarded()));
+    return variantKey(request.key(), VaryKey.of(fields, request.varyView(fields)));
   }
 
   /** The key of one variant of a primary key. */

@@ -1,6 +1,9 @@
 package media.edge.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import media.edge.cache.MemoryEntry;
 import media.edge.hls.ContentKind;
 import media.edge.httpcache.StoredHead;
@@ -20,6 +23,10 @@ public final class StoredResponse extends MemoryEntry {
   private final ByteBuf body;
   private final ContentKind kind;
   private volatile StoredHead head;
+  private volatile Answer answer;
+
+  /** The headers every answer from this entry starts with, for one head version. */
+  private record Answer(StoredHead head, String via, HttpHeaders headers) {}
 
   /** Takes ownership of {@code body}. */
   StoredResponse(StoredHead head, ByteBuf body, ContentKind kind) {
@@ -35,6 +42,25 @@ public final class StoredResponse extends MemoryEntry {
 
   void refresh(StoredHead refreshed) {
     this.head = refreshed;
+  }
+
+  /**
+   * The stored headers with {@code via} appended, built once per head version: each answer copies
+   * them (a fast copy between headers of the same class) and adds only what changes per request.
+   * Callers must not modify the returned headers.
+   */
+  public HttpHeaders answerHeaders(String via) {
+    Answer current = answer;
+    StoredHead now = head;
+    if (current == null || current.head() != now || !current.via().equals(via)) {
+      HttpHeaders headers = new DefaultHttpHeaders(false).add(now.headers());
+      headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+      String prior = headers.get(HttpHeaderNames.VIA);
+      headers.set(HttpHeaderNames.VIA, prior == null ? via : prior + ", " + via);
+      current = new Answer(now, via, headers);
+      answer = current;
+    }
+    return current.headers();
   }
 
   /** The content kind decided from the request path. */
