@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import media.edge.AbstractBenchmark;
+import media.edge.Zipf;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
@@ -55,7 +55,7 @@ public class DiskIndexBenchmark extends AbstractBenchmark {
     for (int i = 0; i < ENTRIES; i++) {
       keys[i] = SyntheticEntries.key(i);
     }
-    int[] ranks = zipfRanks(ENTRIES, ZIPF_EXPONENT, SAMPLES, new SplittableRandom(42));
+    int[] ranks = Zipf.ranks(ENTRIES, ZIPF_EXPONENT, SAMPLES, new SplittableRandom(42));
     for (int i = 0; i < SAMPLES; i++) {
       hits[i] = keys[ranks[i]];
       misses[i] = keys[ranks[i]].replace("/720p/", "/1080p/");
@@ -69,22 +69,6 @@ public class DiskIndexBenchmark extends AbstractBenchmark {
   public void tearDown() throws IOException {
     tier.close();
     SyntheticEntries.deleteRecursively(dir);
-  }
-
-  /** {@code samples} ranks in {@code [0, n)}, rank r drawn with probability proportional to 1/(r+1)^s. */
-  static int[] zipfRanks(int n, double s, int samples, SplittableRandom random) {
-    double[] cumulative = new double[n];
-    double sum = 0;
-    for (int r = 0; r < n; r++) {
-      sum += 1 / Math.pow(r + 1, s);
-      cumulative[r] = sum;
-    }
-    int[] ranks = new int[samples];
-    for (int i = 0; i < samples; i++) {
-      int at = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
-      ranks[i] = Math.min(n - 1, at >= 0 ? at : -at - 1);
-    }
-    return ranks;
   }
 
   private int nextIndex() {
