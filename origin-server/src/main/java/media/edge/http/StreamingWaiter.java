@@ -119,11 +119,15 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
       return;
     }
     Fill.View view = current.view();
-    if (head == null && !start(current, view)) {
-      return;
+    boolean wrote = false;
+    if (head == null) {
+      if (!start(current, view)) {
+        return;
+      }
+      // The headers go out at once: a player's first byte is the upstream's, not the first body piece's.
+      wrote = true;
     }
     long limit = end >= 0 ? Math.min(end, view.available()) : view.available();
-    boolean wrote = false;
     while (offset < limit) {
       ByteBuf slice = current.slice(offset, limit);
       offset += slice.readableBytes();
