@@ -58,6 +58,7 @@
 # Environment (defaults in brackets): DURATION [10] seconds per run; CONNECTIONS ["32 128 512"];
 # ROUNDS [2]; ROWS ["playlist seg400k seg3m mix"]; PINNED_ROWS [same as ROWS, "" to skip];
 # PINNED_CONNECTIONS ["128"]; WARMUP [5] seconds per server per setting; MIX_FILES [1000];
+# JAVA_HEAP [256m]: our -Xms and -Xmx (bodies live in direct memory, outside the heap);
 # OUT [bench/load/out]; OURS_PORT [18080], OURS_ADMIN_PORT [18081], NGINX_PORT [18090];
 # SYSCALLS [0]: 1 counts system calls per request of the server and of wrk with `perf stat`
 # (installs linux-perf if missing; the tracepoints cost a little, so keep it for a diagnostic run,
@@ -74,6 +75,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"32 128 512"}
 ROUNDS=${ROUNDS:-2}
 ROWS=${ROWS:-"playlist seg400k seg3m mix"}
+JAVA_HEAP=${JAVA_HEAP:-256m}
 PINNED_ROWS=${PINNED_ROWS-$ROWS}
 PINNED_CONNECTIONS=${PINNED_CONNECTIONS:-128}
 WARMUP=${WARMUP:-5}
@@ -194,7 +196,7 @@ start_ours() { # pin: "" or a cpu list for taskset
   port_free "$OURS_PORT" && port_free "$OURS_ADMIN_PORT" || die "port $OURS_PORT or $OURS_ADMIN_PORT in use"
   # shellcheck disable=SC2086 # OURS_ENV is a list of NAME=value words
   env EDGE_TOKENS_KEYS="k1:$OURS_KEY" EDGE_LOG_ACCESS=false EDGE_CACHE_MEMORY_BYTES=2GiB $OURS_ENV \
-    "${pre[@]}" java -Xms1g -Xmx1g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --library "$LIB" \
+    "${pre[@]}" java -Xms"$JAVA_HEAP" -Xmx"$JAVA_HEAP" -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --library "$LIB" \
     --port "$OURS_PORT" --admin-port "$OURS_ADMIN_PORT" --bind 127.0.0.1 \
     >>"$RUN/ours.log" 2>&1 &
   OURS_PID=$!
