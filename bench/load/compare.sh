@@ -59,6 +59,9 @@
 # ROUNDS [2]; ROWS ["playlist seg400k seg3m mix"]; PINNED_ROWS [same as ROWS, "" to skip];
 # PINNED_CONNECTIONS ["128"]; WARMUP [5] seconds per server per setting; MIX_FILES [1000];
 # JAVA_HEAP [256m]: our -Xms and -Xmx (bodies live in direct memory, outside the heap);
+# OURS_MODE [origin]: "edge" measures this server in edge mode instead: an edge (tokens on, no
+# library) in front of an origin of ours (tokens off) on BACK_PORT [18070] and BACK_ADMIN_PORT
+# [18071]; the edge alone is measured, every request a memory hit once warm;
 # OUT [bench/load/out]; OURS_PORT [18080], OURS_ADMIN_PORT [18081], NGINX_PORT [18090];
 # SYSCALLS [0]: 1 counts system calls per request of the server and of wrk with `perf stat`
 # (installs linux-perf if missing; the tracepoints cost a little, so keep it for a diagnostic run,
@@ -76,6 +79,10 @@ CONNECTIONS=${CONNECTIONS:-"32 128 512"}
 ROUNDS=${ROUNDS:-2}
 ROWS=${ROWS:-"playlist seg400k seg3m mix"}
 JAVA_HEAP=${JAVA_HEAP:-256m}
+OURS_MODE=${OURS_MODE:-origin}
+[[ $OURS_MODE == origin || $OURS_MODE == edge ]] || { echo "OURS_MODE must be origin or edge, not $OURS_MODE" >&2; exit 2; }
+BACK_PORT=${BACK_PORT:-18070}
+BACK_ADMIN_PORT=${BACK_ADMIN_PORT:-18071}
 PINNED_ROWS=${PINNED_ROWS-$ROWS}
 PINNED_CONNECTIONS=${PINNED_CONNECTIONS:-128}
 WARMUP=${WARMUP:-5}
@@ -98,6 +105,7 @@ TABLE=$OUT/results-$STAMP.md
 CLK_TCK=$(getconf CLK_TCK)
 
 OURS_PID=""
+BACK_PID=""
 NGINX_PID=""
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -118,6 +126,7 @@ stop_pid() { # pid: TERM, up to 15 s, then KILL; always reaps
 
 stop_servers() {
   stop_pid "$OURS_PID"; OURS_PID=""
+  stop_pid "$BACK_PID"; BACK_PID=""
   stop_pid "$NGINX_PID"; NGINX_PID=""
 }
 trap stop_servers EXIT
@@ -191,12 +200,28 @@ prepare_jar() {
 }
 
 start_ours() { # pin: "" or a cpu list for taskset
-  local pin=$1 pre=() i
+  local pin=$1 pre=() i source=(--library "$LIB")
   [[ -n $pin ]] && pre=(taskset -c "$pin")
   port_free "$OURS_PORT" && port_free "$OURS_ADMIN_PORT" || die "port $OURS_PORT or $OURS_ADMIN_PORT in use"
+  if [[ $OURS_MODE == edge ]]; then
+    # An origin of ours behind, tokens off (an internal network); the measured server is the edge in
+    # front of it, checking tokens and answering from its memory tier once warm.
+    port_free "$BACK_PORT" && port_free "$BACK_ADMIN_PORT" || die "port $BACK_PORT or $BACK_ADMIN_PORT in use"
+    env EDGE_TOKENS_REQUIRED=false EDGE_LOG_ACCESS=false EDGE_CACHE_MEMORY_BYTES=64MiB \
+      "${pre[@]}" java -Xms128m -Xmx128m -jar "$JAR" serve --library "$LIB" \
+      --port "$BACK_PORT" --admin-port "$BACK_ADMIN_PORT" --bind 127.0.0.1 >>"$RUN/back.log" 2>&1 &
+    BACK_PID=$!
+    source=()
+    for ((i = 0; i < 300; i++)); do
+      kill -0 "$BACK_PID" 2>/dev/null || die "the origin behind the edge exited; see $RUN/back.log"
+      [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BACK_ADMIN_PORT/readyz" || true) == 200 ]] && break
+      sleep 0.2
+    done
+  fi
   # shellcheck disable=SC2086 # OURS_ENV is a list of NAME=value words
   env EDGE_TOKENS_KEYS="k1:$OURS_KEY" EDGE_LOG_ACCESS=false EDGE_CACHE_MEMORY_BYTES=2GiB $OURS_ENV \
-    "${pre[@]}" java -Xms"$JAVA_HEAP" -Xmx"$JAVA_HEAP" -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --library "$LIB" \
+    ${BACK_PID:+EDGE_LIBRARY_ROOT= EDGE_UPSTREAM_URLS=http://127.0.0.1:$BACK_PORT EDGE_UPSTREAM_NODE_NAME=bench-edge} \
+    "${pre[@]}" java -Xms"$JAVA_HEAP" -Xmx"$JAVA_HEAP" -XX:MaxDirectMemorySize=3g -jar "$JAR" serve "${source[@]}" \
     --port "$OURS_PORT" --admin-port "$OURS_ADMIN_PORT" --bind 127.0.0.1 \
     >>"$RUN/ours.log" 2>&1 &
   OURS_PID=$!
