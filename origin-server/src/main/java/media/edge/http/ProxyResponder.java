@@ -97,7 +97,13 @@ final class ProxyResponder {
 
   private void answer(ChannelHandlerContext ctx, Exchange exchange, StreamingWaiter waiter, Lookup found) {
     if (found instanceof Lookup.Hit hit) {
-      if (!serveHit(ctx, exchange, hit.response(), hit.tier(), hit.stale())) {
+      boolean served;
+      try {
+        served = serveHit(ctx, exchange, hit.response(), hit.tier(), hit.stale());
+      } finally {
+        hit.done();
+      }
+      if (!served) {
         lookup(ctx, exchange, waiter.prepared());
       }
     } else if (found instanceof Lookup.Joined joined) {
@@ -119,6 +125,8 @@ final class ProxyResponder {
     } catch (RejectedExecutionException e) {
       if (found instanceof Lookup.Joined joined) {
         joined.fill().leave(waiter);
+      } else if (found instanceof Lookup.Hit hit) {
+        hit.done();
       }
     }
   }

@@ -118,7 +118,12 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
       done(current);
       return;
     }
-    Fill.View view = current.view();
+    Fill.View view = current.view(this);
+    if (!view.member()) {
+      // The fill let go of this request (another variant, a private answer, too large): its
+      // redirect is queued behind this task and answers it; nothing from this fill may be written.
+      return;
+    }
     boolean wrote = false;
     if (head == null) {
       if (!start(current, view)) {
@@ -179,7 +184,7 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
     }
     HttpHeaders headers = responder.responseHeaders(exchange, view.headers(), view.head());
     HttpResponseStatus status = HttpResponseStatus.valueOf(view.status());
-    long length = view.contentLength();
+    long length = bodiless(view.status()) ? 0 : view.contentLength();
     offset = 0;
     end = length;
     if (view.status() == 200) {
@@ -222,6 +227,11 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
     head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
     ctx.write(head);
     return true;
+  }
+
+  /** Statuses whose responses never have a body, whatever Content-Length says (RFC 9110 section 6.4.1). */
+  private static boolean bodiless(int status) {
+    return status < 200 || status == 204 || status == 304;
   }
 
   private void done(Fill current) {

@@ -91,7 +91,7 @@ public final class EdgeCache {
     if (memory.peekEntry(storageKey(request)) instanceof StoredResponse stored
         && verdict(stored, request) == Serving.Verdict.FRESH) {
       metrics.lookup(CacheResult.MEMORY, "hit");
-      return new Lookup.Hit(stored, CacheResult.MEMORY, false);
+      return new Lookup.Hit(stored, CacheResult.MEMORY, false, false);
     }
     return null;
   }
@@ -118,11 +118,14 @@ public final class EdgeCache {
         fetch(request, key, null, waiter, answer);
         return;
       }
-      try {
-        decide(request, key, promoted, CacheResult.DISK, waiter, answer);
-      } finally {
-        promoted.release();
-      }
+      // The Hit keeps this reference (the answer releases it): the tier may evict the entry at
+      // once, and a hit that could not take its body would look up, and read the disk, again.
+      decide(request, key, promoted, CacheResult.DISK, waiter, found -> {
+        if (!(found instanceof Lookup.Hit)) {
+          promoted.release();
+        }
+        answer.accept(found instanceof Lookup.Hit hit ? new Lookup.Hit(hit.response(), hit.tier(), hit.stale(), true) : found);
+      });
     });
   }
 
@@ -150,13 +153,13 @@ public final class EdgeCache {
     switch (verdict(stored, request)) {
       case FRESH -> {
         metrics.lookup(tier, "hit");
-        answer.accept(new Lookup.Hit(stored, tier, false));
+        answer.accept(new Lookup.Hit(stored, tier, false, false));
       }
       case STALE_WHILE_REVALIDATE -> {
         metrics.lookup(tier, "stale");
         metrics.staleServed("revalidating");
         revalidateInBackground(request, key, stored);
-        answer.accept(new Lookup.Hit(stored, tier, true));
+        answer.accept(new Lookup.Hit(stored, tier, true, false));
       }
       default -> {
         metrics.lookup(tier, "expired");
@@ -192,12 +195,11 @@ public final class EdgeCache {
         fills.remove(key, running);
         continue;
       }
-      Fill fill = new Fill(this, key, request, fallback == null || !fallback.tryRetain() ? null : fallback);
+      Fill fill = new Fill(this, key, request, fallback == null || !fallback.tryRetain() ? null : fallback, waiter);
       if (fills.putIfAbsent(key, fill) != null) {
         fill.discard();
         continue;
       }
-      fill.join(waiter);
       answer.accept(new Lookup.Joined(fill, false));
       start(fill);
       return;
@@ -208,7 +210,7 @@ public final class EdgeCache {
     if (fills.containsKey(key) || !stored.tryRetain()) {
       return;
     }
-    Fill fill = new Fill(this, key, request, stored);
+    Fill fill = new Fill(this, key, request, stored, null);
     if (fills.putIfAbsent(key, fill) != null) {
       fill.discard();
       return;
@@ -300,6 +302,11 @@ public final class EdgeCache {
 
   /** Drops a URL's stored responses, every variant, from both tiers (unsafe methods, exact PURGE). */
   public int invalidate(String primaryKey) {
+    fills.forEach((key, fill) -> {
+      if (key.equals(primaryKey) || key.startsWith(primaryKey + VARIANT)) {
+        fill.doNotStore();
+      }
+    });
     int dropped = memory.peekEntry(primaryKey) != null ? 1 : 0;
     memory.invalidate(primaryKey);
     dropped += memory.invalidatePrefix(primaryKey + VARIANT);
@@ -314,6 +321,11 @@ public final class EdgeCache {
 
   /** Drops every stored response whose key starts with {@code prefix} (prefix PURGE). */
   public int invalidatePrefix(String prefix) {
+    fills.forEach((key, fill) -> {
+      if (key.startsWith(prefix)) {
+        fill.doNotStore();
+      }
+    });
     int dropped = memory.invalidatePrefix(prefix);
     if (disk != null) {
       disk.ban(prefix);

@@ -16,6 +16,8 @@ import media.edge.upstream.UpstreamCall;
 import media.edge.upstream.UpstreamFailure;
 import media.edge.upstream.UpstreamListener;
 import media.edge.upstream.UpstreamRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upstream fetch shared by every request for the same cache key while it is in flight: the
@@ -33,6 +35,7 @@ import media.edge.upstream.UpstreamRequest;
  * by {@link FillBody}.
  */
 public final class Fill implements UpstreamListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Fill.class);
 
   /** Where the fill stands. */
   public enum Phase {
@@ -64,7 +67,8 @@ public final class Fill implements UpstreamListener {
       long available,
       StoredResponse result,
       boolean stale,
-      int failureStatus) {}
+      int failureStatus,
+      boolean member) {}
 
   private final EdgeCache cache;
   private final String key;
@@ -73,6 +77,12 @@ public final class Fill implements UpstreamListener {
   private final boolean conditional;
   private final long requestMillis;
   private final List<FillWaiter> waiters = new ArrayList<>();
+  private final FillWaiter owner;
+  /** The Vary fields of the response and the variant this fill fetched, once headers are in. */
+  private List<String> varyFields = List.of();
+  private String fetchedVariant;
+  /** False once a purge or an unsafe request invalidated the key while this fill ran. */
+  private boolean storable = true;
 
   private Phase phase = Phase.WAITING;
   private int status;
@@ -91,12 +101,21 @@ public final class Fill implements UpstreamListener {
   /** Where the response is stored: the lookup key, or the variant its Vary selects. */
   private String storeKey;
 
-  /** @param fallback a stale entry being revalidated, retained by this fill until it ends, or null */
-  Fill(EdgeCache cache, String key, ProxyRequest request, StoredResponse fallback) {
+  /**
+   * @param fallback a stale entry being revalidated, retained by this fill until it ends, or null
+   * @param owner the request this fetch is made for, joined before the fill is published so no one
+   *     can come before it; null for a background revalidation. Only the owner may see an answer
+   *     that must not be shared.
+   */
+  Fill(EdgeCache cache, String key, ProxyRequest request, StoredResponse fallback, FillWaiter owner) {
     this.cache = cache;
     this.key = key;
     this.request = request;
     this.fallback = fallback;
+    this.owner = owner;
+    if (owner != null) {
+      waiters.add(owner);
+    }
     this.conditional = fallback != null && fallback.head().hasValidators();
     this.requestMillis = cache.nowMillis();
     this.storeKey = key;
@@ -137,6 +156,11 @@ public final class Fill implements UpstreamListener {
     }
   }
 
+  /** The key was purged or invalidated while this fill ran: what it fetched may be older. */
+  synchronized void doNotStore() {
+    storable = false;
+  }
+
   /** Drops a fill that lost the race to be registered and was never started. */
   void discard() {
     if (fallback != null) {
@@ -149,6 +173,11 @@ public final class Fill implements UpstreamListener {
     if (phase == Phase.DONE || phase == Phase.FAILED || !shared) {
       return false;
     }
+    if (fetchedVariant != null
+        && waiter instanceof VaryAware aware
+        && !fetchedVariant.equals(VaryKey.of(varyFields, aware.forwarded()))) {
+      return false;
+    }
     waiters.add(waiter);
     if (phase == Phase.STREAMING) {
       waiter.signal();
@@ -156,8 +185,11 @@ public final class Fill implements UpstreamListener {
     return true;
   }
 
-  /** A snapshot of the fill for a waiter. */
-  public synchronized View view() {
+  /**
+   * A snapshot of the fill for {@code waiter}. {@link View#member} is false once the fill let go of
+   * the waiter (a redirect is on its way): it must then write nothing from this fill.
+   */
+  public synchronized View view(FillWaiter waiter) {
     return new View(
         phase,
         status,
@@ -167,7 +199,8 @@ public final class Fill implements UpstreamListener {
         body == null ? 0 : body.written(),
         result,
         stale,
-        failureStatus);
+        failureStatus,
+        waiters.contains(waiter));
   }
 
   /**
@@ -200,6 +233,48 @@ public final class Fill implements UpstreamListener {
 
   @Override
   public void onHeaders(HttpResponse response, String upstream) {
+    try {
+      headersArrived(response);
+    } catch (RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  @Override
+  public void onContent(ByteBuf chunk) {
+    try {
+      contentArrived(chunk);
+    } catch (RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    try {
+      completed();
+    } catch (RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  /**
+   * A bug of ours must not leave the fill registered and its waiters hanging: it ends as a 502 (the
+   * upstream client swallows what a listener throws).
+   */
+  private void broken(RuntimeException e) {
+    LOG.error("edge fill for a request failed", e);
+    synchronized (this) {
+      ignoreBody = true;
+      abandonUpstream();
+      if (phase != Phase.DONE && phase != Phase.FAILED) {
+        fail(502);
+      }
+    }
+    signalAll();
+  }
+
+  private void headersArrived(HttpResponse response) {
     long now = cache.nowMillis();
     int code = response.status().code();
     List<FillWaiter> redirectLookup = List.of();
@@ -242,12 +317,14 @@ public final class Fill implements UpstreamListener {
           if (!shareable(decision)) {
             // Only the first request may see this answer: later ones must not join it.
             shared = false;
-            redirectPass = drainWaitersButFirst();
+            redirectPass = drainAllButOwner();
             cache.ended(this);
           }
           String varyKey = VaryKey.of(headers, request.forwarded());
           List<String> fields = VaryKey.fields(headers);
           if (varyKey != null && !fields.isEmpty()) {
+            varyFields = fields;
+            fetchedVariant = varyKey;
             cache.rememberVary(request.key(), fields);
             storeKey = cache.variantKey(request.key(), varyKey);
             redirectLookup = drainMismatched(fields, varyKey);
@@ -260,8 +337,7 @@ public final class Fill implements UpstreamListener {
     signalAll();
   }
 
-  @Override
-  public void onContent(ByteBuf chunk) {
+  private void contentArrived(ByteBuf chunk) {
     boolean overflow;
     synchronized (this) {
       if (ignoreBody || phase != Phase.STREAMING) {
@@ -277,8 +353,7 @@ public final class Fill implements UpstreamListener {
     signalAll();
   }
 
-  @Override
-  public void onComplete() {
+  private void completed() {
     synchronized (this) {
       if (phase != Phase.STREAMING) {
         return;
@@ -289,7 +364,7 @@ public final class Fill implements UpstreamListener {
         finalHead = headOf(status, headers, head.responseMillis(), cache.heuristics().lifetimeMillis(request.kind(), status, bytes));
       }
       StoredResponse complete = new StoredResponse(finalHead, bytes, request.kind());
-      if (decision == Storability.Decision.STORE) {
+      if (decision == Storability.Decision.STORE && storable) {
         cache.store(storeKey, complete);
       }
       finishWith(complete, false);
@@ -323,9 +398,21 @@ public final class Fill implements UpstreamListener {
       return null;
     }
     try {
-      return stored.refreshedBy(headers, requestMillis, now, cache.heuristics().lifetimeMillis(request.kind(), stored.status()));
+      return stored.refreshedBy(headers, requestMillis, now, heuristicOf(fallback));
     } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  /** The heuristic lifetime of a stored response: a live playlist's comes from its own body. */
+  private long heuristicOf(StoredResponse stored) {
+    ByteBuf bytes = stored.retainedBody();
+    try {
+      return cache.heuristics().lifetimeMillis(request.kind(), stored.head().status(), bytes);
+    } finally {
+      if (bytes != null) {
+        bytes.release();
+      }
     }
   }
 
@@ -366,12 +453,11 @@ public final class Fill implements UpstreamListener {
     return all;
   }
 
-  private List<FillWaiter> drainWaitersButFirst() {
-    if (waiters.size() <= 1) {
-      return List.of();
-    }
-    List<FillWaiter> rest = new ArrayList<>(waiters.subList(1, waiters.size()));
-    waiters.subList(1, waiters.size()).clear();
+  /** Everyone but the owner; everyone when the owner is gone (or there is none). */
+  private List<FillWaiter> drainAllButOwner() {
+    List<FillWaiter> rest = new ArrayList<>(waiters);
+    rest.remove(owner);
+    waiters.removeAll(rest);
     return rest;
   }
 

@@ -2,7 +2,6 @@ package media.edge.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import java.util.Arrays;
 
 /**
@@ -80,24 +79,26 @@ final class FillBody {
   }
 
   /**
-   * The whole body as one buffer that takes over the blocks' references; this object must not be
-   * released afterwards. Slices handed out before stay valid while the returned buffer lives.
+   * The whole body as one buffer for the cache. A body that filled its one block exactly (a known
+   * length) is that block, handed over: this object must not release it. Anything else (64 KiB
+   * blocks, the last one part-filled) is copied once into a buffer of exact size, so the memory tier
+   * weighs what it holds; the blocks stay this object's until {@link #release()}, since slices taken
+   * from them may still be read.
    */
   ByteBuf handOver() {
-    handedOver = true;
     ByteBuf[] current = blocks;
-    if (current.length == 0) {
-      return allocator.directBuffer(0, 0);
-    }
-    if (current.length == 1) {
+    if (current.length == 1 && current[0].readableBytes() == current[0].capacity()) {
+      handedOver = true;
       return current[0];
     }
-    CompositeByteBuf composite = allocator.compositeDirectBuffer(current.length);
-    composite.addComponents(true, current);
-    return composite;
+    ByteBuf whole = allocator.directBuffer((int) written, (int) written);
+    for (ByteBuf block : current) {
+      whole.writeBytes(block, block.readerIndex(), block.readableBytes());
+    }
+    return whole;
   }
 
-  /** Frees the blocks when the body was never handed over. */
+  /** Frees the blocks unless the only one was handed over. */
   void release() {
     if (handedOver) {
       return;

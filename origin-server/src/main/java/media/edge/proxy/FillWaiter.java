@@ -6,7 +6,7 @@ package media.edge.proxy;
  */
 public interface FillWaiter {
 
-  /** Headers or bytes arrived, or the fill ended: look at {@link Fill#view()} again. */
+  /** Headers or bytes arrived, or the fill ended: look at {@link Fill#view(FillWaiter)} again. */
   void signal();
 
   /**

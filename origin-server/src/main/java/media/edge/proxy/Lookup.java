@@ -10,8 +10,17 @@ public sealed interface Lookup permits Lookup.Hit, Lookup.Joined, Lookup.Refused
    *
    * @param tier where it was found
    * @param stale true when it is served past its lifetime (stale-while-revalidate)
+   * @param owned true when this hit holds a reference of its own that its receiver must release
    */
-  record Hit(StoredResponse response, CacheResult tier, boolean stale) implements Lookup {}
+  record Hit(StoredResponse response, CacheResult tier, boolean stale, boolean owned) implements Lookup {
+
+    /** Drops the hit's own reference, if it has one. */
+    public void done() {
+      if (owned) {
+        response.release();
+      }
+    }
+  }
 
   /** The request joined an upstream fetch; it reads from {@code fill} as bytes arrive. */
   record Joined(Fill fill, boolean coalesced) implements Lookup {}

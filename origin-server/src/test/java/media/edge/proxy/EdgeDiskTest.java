@@ -86,6 +86,33 @@ class EdgeDiskTest {
     assertThat(upstream.count("/d/seg.ts")).isEqualTo(2);
   }
 
+  /** Regression: a disk hit too large for the memory tier is served, not looked up again forever. */
+  @Test
+  void get_diskHitLargerThanTheMemoryTier_isServedOnce() throws Exception {
+    try (EdgeNode edge =
+        EdgeNode.start(
+            c -> c.withEdgeCache(c.edgeCache().withDisk(dir.resolve("cache"), 1L << 30))
+                .withCache(c.cache().withMemory(100_000, 1L << 20)),
+            upstream.uri())) {
+      assertThat(RawHttp.get(edge.port(), "/d/seg.ts").body()).isEqualTo(body);
+      awaitDiskEntry(edge);
+
+      RawHttp.Response fromDisk = RawHttp.get(edge.port(), "/d/seg.ts");
+
+      assertThat(fromDisk.status()).isEqualTo(200);
+      assertThat(fromDisk.body()).isEqualTo(body);
+      assertThat(edge.metric("edge_cache_lookups_total{result=\"hit\",tier=\"disk\"}")).isEqualTo(1);
+    }
+    assertThat(upstream.count("/d/seg.ts")).isEqualTo(1);
+  }
+
+  private static void awaitDiskEntry(EdgeNode edge) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (edge.metric("edge_cache_entries{tier=\"disk\"}") < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void start_diskDirIsAFile_failsNamingTheKey() throws Exception {
     Path file = Files.writeString(dir.resolve("cache"), "not a folder");

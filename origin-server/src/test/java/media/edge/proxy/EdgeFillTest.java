@@ -385,6 +385,56 @@ class EdgeFillTest {
     assertThat(next.text()).isEqualTo("next");
   }
 
+  /** Regression: a bodiless status that carries a Content-Length is answered, not left waiting for a body. */
+  @Test
+  void get_noContentWithALength_isAnsweredAtOnce() throws Exception {
+    upstream.on("/nc/empty.json", (request, out) -> out.head(204, "Content-Length", "10", "Cache-Control", "max-age=60"));
+
+    RawHttp.Response response = RawHttp.get(edge.port(), "/nc/empty.json");
+
+    assertThat(response.status()).isEqualTo(204);
+  }
+
+  /** Regression: a chunked body is stored at its size, not in 64 KiB blocks the tier would not weigh. */
+  @Test
+  void get_chunkedBody_isWeighedAtItsSize() throws Exception {
+    byte[] body = bytes(2000, 12);
+    upstream.on("/ch/live.m3u8", (request, out) -> {
+      out.head(200, "Transfer-Encoding", "chunked", "Cache-Control", "max-age=60", "Content-Type", "application/vnd.apple.mpegurl");
+      out.raw().write(("7d0\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.raw().write(body);
+      out.raw().write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.raw().flush();
+    });
+
+    assertThat(RawHttp.get(edge.port(), "/ch/live.m3u8").body()).isEqualTo(body);
+    assertThat(RawHttp.get(edge.port(), "/ch/live.m3u8").body()).isEqualTo(body);
+
+    assertThat(upstream.count("/ch/live.m3u8")).isEqualTo(1);
+    assertThat(edge.metric("edge_cache_bytes{tier=\"memory\"}")).isLessThan(8_000);
+  }
+
+  /** Regression: a live playlist revalidated with 304 keeps its short lifetime, not the VOD minute. */
+  @Test
+  void get_livePlaylistRevalidatedBy304_keepsItsLiveLifetime() throws Exception {
+    byte[] playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n".getBytes(StandardCharsets.US_ASCII);
+    upstream.on("/lv/index.m3u8", (request, out) -> {
+      if ("\"p1\"".equals(request.header("if-none-match"))) {
+        out.send(304, new byte[0], "ETag", "\"p1\"");
+      } else {
+        out.send(200, playlist, "ETag", "\"p1\"", "Content-Type", "application/vnd.apple.mpegurl");
+      }
+    });
+    RawHttp.get(edge.port(), "/lv/index.m3u8");
+    edge.clock().advance(Duration.ofSeconds(2));
+    RawHttp.get(edge.port(), "/lv/index.m3u8");
+    edge.clock().advance(Duration.ofSeconds(2));
+
+    RawHttp.get(edge.port(), "/lv/index.m3u8");
+
+    assertThat(upstream.count("/lv/index.m3u8")).isEqualTo(3);
+  }
+
   /** Reads the response head, then exactly {@code n} body bytes. */
   private static byte[] readHeadAndBytes(RawHttp client, int n) throws IOException {
     java.io.InputStream in = client.in();
