@@ -80,14 +80,7 @@ public final class CachedFile extends MemoryEntry {
 
   /** A retained duplicate of the gzip copy, or null when there is none or the entry was evicted. */
   public ByteBuf retainedGzip() {
-    if (gzip == null || !tryRetain()) {
-      return null;
-    }
-    try {
-      return gzip.retainedDuplicate();
-    } finally {
-      release();
-    }
+    return gzip == null ? null : retainedDuplicateOf(gzip);
   }
 
   /** True while the entry may be served without checking the file, per the memory tier's ticker. */
@@ -105,14 +98,7 @@ public final class CachedFile extends MemoryEntry {
    * that the caller (usually Netty's write) releases. Null when the entry was evicted meanwhile.
    */
   public ByteBuf retainedBody() {
-    if (!tryRetain()) {
-      return null;
-    }
-    try {
-      return body.retainedDuplicate();
-    } finally {
-      release();
-    }
+    return retainedDuplicateOf(body);
   }
 
   @Override

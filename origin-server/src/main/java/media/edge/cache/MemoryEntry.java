@@ -1,5 +1,6 @@
 package media.edge.cache;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.IllegalReferenceCountException;
 
@@ -12,6 +13,21 @@ public abstract class MemoryEntry extends AbstractReferenceCounted {
 
   /** Bytes held, for the tier's bound. */
   protected abstract int weight();
+
+  /**
+   * A duplicate of {@code buffer} (one this entry owns) with a reference of its own, which the caller
+   * (usually Netty's write) releases; null when the entry was released meanwhile.
+   */
+  protected final ByteBuf retainedDuplicateOf(ByteBuf buffer) {
+    if (!tryRetain()) {
+      return null;
+    }
+    try {
+      return buffer.retainedDuplicate();
+    } finally {
+      release();
+    }
+  }
 
   /** Retains this entry unless it was already released by eviction. */
   public final boolean tryRetain() {

@@ -80,7 +80,7 @@ final class ProxyResponder {
   /** Answers from a fresh memory entry on this thread; false when the full lookup is needed. */
   boolean serveFresh(ChannelHandlerContext ctx, Exchange exchange, Prepared prepared) {
     Lookup.Hit hit = cache.freshMemoryHit(prepared.proxied());
-    return hit != null && serveHit(ctx, exchange, hit.response(), hit.tier(), false);
+    return hit != null && serveHit(ctx, exchange, hit.response(), hit.tier());
   }
 
   /** Sends an unsafe request upstream uncached; its success invalidates the stored URL. */
@@ -99,7 +99,7 @@ final class ProxyResponder {
     if (found instanceof Lookup.Hit hit) {
       boolean served;
       try {
-        served = serveHit(ctx, exchange, hit.response(), hit.tier(), hit.stale());
+        served = serveHit(ctx, exchange, hit.response(), hit.tier());
       } finally {
         hit.done();
       }
@@ -135,7 +135,7 @@ final class ProxyResponder {
    * Answers from a stored response; false when it was evicted before its body could be taken (the
    * caller looks up again).
    */
-  boolean serveHit(ChannelHandlerContext ctx, Exchange exchange, StoredResponse stored, CacheResult tier, boolean stale) {
+  boolean serveHit(ChannelHandlerContext ctx, Exchange exchange, StoredResponse stored, CacheResult tier) {
     ByteBuf body = stored.retainedBody();
     if (body == null) {
       return false;

@@ -165,7 +165,7 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
         return false;
       case DONE:
         // Serve before leaving: the last waiter to leave may release the result.
-        boolean served = responder.serveHit(ctx, exchange, view.result(), exchange.cache, view.stale());
+        boolean served = responder.serveHit(ctx, exchange, view.result(), exchange.cache);
         done(current);
         if (!served) {
           responder.lookup(ctx, exchange, prepared);

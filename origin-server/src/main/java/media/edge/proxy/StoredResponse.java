@@ -78,14 +78,7 @@ public final class StoredResponse extends MemoryEntry {
    * releases; null when the entry was released meanwhile.
    */
   public ByteBuf retainedBody() {
-    if (!tryRetain()) {
-      return null;
-    }
-    try {
-      return body.retainedDuplicate();
-    } finally {
-      release();
-    }
+    return retainedDuplicateOf(body);
   }
 
   @Override
