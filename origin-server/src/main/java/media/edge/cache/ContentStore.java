@@ -41,6 +41,7 @@ public final class ContentStore {
   private final Executor fileIo;
   private final long maxObjectBytes;
   private final boolean gzipPlaylists;
+  private final long sendfileMinBytes;
   private final LongAdder diskReads = new LongAdder();
 
   /**
@@ -69,6 +70,23 @@ public final class ContentStore {
       Executor fileIo,
       long maxObjectBytes,
       boolean gzipPlaylists) {
+    this(library, memory, policy, allocator, fileIo, maxObjectBytes, gzipPlaylists, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param sendfileMinBytes files of at least this size (playlists excepted) are answered with
+   *     {@link Content.OnDisk}, sent with {@code sendfile}; the memory tier keeps only their metadata
+   */
+  public ContentStore(
+      Library library,
+      MemoryTier memory,
+      CachePolicy policy,
+      ByteBufAllocator allocator,
+      Executor fileIo,
+      long maxObjectBytes,
+      boolean gzipPlaylists,
+      long sendfileMinBytes) {
+    this.sendfileMinBytes = sendfileMinBytes;
     this.library = library;
     this.memory = memory;
     this.policy = policy;
@@ -96,9 +114,21 @@ public final class ContentStore {
     return body == null ? null : new Content.InMemory(file, body, false);
   }
 
+  /**
+   * A fresh answer without any system call or thread hop: a body in memory, or a file to send with
+   * {@code sendfile} whose metadata is in memory; null when {@link #lookup} is needed.
+   */
+  public Content freshHit(LibraryPath path) {
+    MemoryEntry entry = memory.peekEntry(path.key());
+    if (entry instanceof FileRef ref) {
+      return ref.isFresh(memory.now()) ? ref.content() : null;
+    }
+    return memoryHit(path);
+  }
+
   /** The full lookup; the future completes on a file I/O thread. */
   public CompletableFuture<Content> lookup(LibraryPath path) {
-    Content.InMemory hit = memoryHit(path);
+    Content hit = freshHit(path);
     if (hit != null) {
       return CompletableFuture.completedFuture(hit);
     }
@@ -111,11 +141,13 @@ public final class ContentStore {
     }
     FileMeta meta = found.meta();
     ContentKind kind = ContentKind.of(path.fileName());
-    if (meta.size() > maxObjectBytes) {
-      return CompletableFuture.completedFuture(
-          new Content.OnDisk(meta, kind, MediaTypes.of(path.fileName()), policy.freshness(kind, null)));
-    }
     String key = path.key();
+    if (meta.size() > maxObjectBytes || (meta.size() >= sendfileMinBytes && kind != ContentKind.PLAYLIST)) {
+      return CompletableFuture.completedFuture(sendfile(key, path, meta, kind));
+    }
+    if (memory.peekEntry(key) instanceof FileRef ref) {
+      memory.evictIfSame(key, ref); // the file shrank below the sendfile threshold: read it in
+    }
     CachedFile stale = memory.peek(key);
     if (stale != null) {
       if (stale.meta().sameVersion(meta)) {
@@ -136,6 +168,20 @@ public final class ContentStore {
               return onFileIo(() -> (MemoryEntry) read(path, kind, meta));
             })
         .thenApply(entry -> served((CachedFile) entry, kind, loadedHere[0]));
+  }
+
+  /**
+   * A file to send with {@code sendfile}, its metadata kept (or kept on) in memory: an unchanged
+   * file only moves its validation time forward.
+   */
+  private Content.OnDisk sendfile(String key, LibraryPath path, FileMeta meta, ContentKind kind) {
+    if (memory.peekEntry(key) instanceof FileRef known && known.content().meta().sameVersion(meta)) {
+      known.markValidated(memory.now());
+      return known.content();
+    }
+    FileRef ref = new FileRef(meta, kind, MediaTypes.of(path.fileName()), policy.freshness(kind, null), memory.now());
+    memory.put(key, ref);
+    return ref.content();
   }
 
   /** Runs blocking work on the file I/O pool; a full pool fails the future instead of throwing. */

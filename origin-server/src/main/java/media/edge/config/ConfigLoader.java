@@ -1,6 +1,7 @@
 package media.edge.config;
 
 import static media.edge.config.Settings.CACHE_DISK_DIR;
+import static media.edge.config.Settings.CACHE_SENDFILE_MIN_BYTES;
 import static media.edge.config.Settings.CACHE_DISK_BYTES;
 import static media.edge.config.Settings.TTL_SEGMENT;
 import static media.edge.config.Settings.TTL_VOD_PLAYLIST;
@@ -277,7 +278,10 @@ public final class ConfigLoader {
             v.get(SERVER_PROXY_PROTOCOL)),
         new LibraryConfig(v.get(LIBRARY_ROOT).orElse(null)),
         new CacheConfig(
-            v.get(CACHE_MEMORY_BYTES), v.get(CACHE_MEMORY_MAX_OBJECT_BYTES), v.get(CACHE_MEMORY_REVALIDATE)),
+            v.get(CACHE_MEMORY_BYTES),
+            v.get(CACHE_MEMORY_MAX_OBJECT_BYTES),
+            v.get(CACHE_MEMORY_REVALIDATE),
+            v.get(CACHE_SENDFILE_MIN_BYTES)),
         new HttpConfig(
             new CacheControlConfig(
                 v.get(CC_SEGMENT),

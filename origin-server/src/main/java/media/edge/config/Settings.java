@@ -81,6 +81,8 @@ final class Settings {
   static final Setting<Duration> CACHE_MEMORY_REVALIDATE =
       setting("cache.memory-revalidate", DURATION, c -> c.cache().memoryRevalidate());
 
+  static final Setting<Long> CACHE_SENDFILE_MIN_BYTES =
+      setting("cache.sendfile-min-bytes", OBJECT_BYTES, c -> c.cache().sendfileMinBytes());
   static final Setting<Optional<Path>> CACHE_DISK_DIR =
       setting("cache.disk-dir", OPTIONAL_DIRECTORY_NONE, c -> Optional.ofNullable(c.edgeCache().diskDir()));
   static final Setting<Long> CACHE_DISK_BYTES =
@@ -171,7 +173,7 @@ final class Settings {
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       LIBRARY_ROOT,
-      CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE,
+      CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE, CACHE_SENDFILE_MIN_BYTES,
       CACHE_DISK_DIR, CACHE_DISK_BYTES, TTL_SEGMENT, TTL_VOD_PLAYLIST, TTL_LIVE_PLAYLIST_TARGET_FRACTION, TTL_OTHER,
       CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR,
       HTTP_GZIP_PLAYLISTS,

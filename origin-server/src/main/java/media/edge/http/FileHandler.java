@@ -187,7 +187,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     exchange.verdict = checked.verdict();
 
     if (store != null && safe) {
-      Content.InMemory hit = store.memoryHit(file);
+      Content hit = store.freshHit(file);
       if (hit != null) {
         serve(ctx, exchange, hit);
         return;

@@ -101,7 +101,8 @@ public final class EdgeServer implements AutoCloseable {
                 PooledByteBufAllocator.DEFAULT,
                 fileIo,
                 config.cache().memoryMaxObjectBytes(),
-                config.http().gzipPlaylists());
+                config.http().gzipPlaylists(),
+                config.cache().sendfileMinBytes());
     this.nodeName = nodeName(config.upstream());
     this.edge = config.upstream().enabled() ? openEdge(chosen, clock) : null;
     this.connections = new ConnectionTracker();

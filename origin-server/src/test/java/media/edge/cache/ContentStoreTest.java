@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -173,7 +174,7 @@ class ContentStoreTest {
   }
 
   @Test
-  void lookup_fileAboveObjectLimit_isStreamedFromDiskNotCached() throws IOException {
+  void lookup_fileAboveObjectLimit_isStreamedFromDiskAndOnlyItsMetadataKept() throws IOException {
     Files.write(root.resolve("big.ts"), new byte[64 * 1024 + 1]);
 
     CompletableFuture<Content> lookup = store.lookup(path("/big.ts"));
@@ -181,7 +182,27 @@ class ContentStoreTest {
 
     assertThat(lookup.join()).isInstanceOf(Content.OnDisk.class);
     assertThat(store.diskReads()).isZero();
-    assertThat(memory.weightedBytes()).isZero();
+    assertThat(memory.weightedBytes()).isLessThanOrEqualTo(256);
+    // The next request needs neither a stat nor a file I/O thread while the entry is fresh.
+    assertThat(store.freshHit(path("/big.ts"))).isInstanceOf(Content.OnDisk.class);
+  }
+
+  @Test
+  void lookup_segmentAboveSendfileThreshold_isSentFromTheFile_playlistIsNot() throws IOException {
+    CachePolicy policy = new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1));
+    ContentStore sendfile =
+        new ContentStore(Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, fileIo, 1 << 20, false, 32 * 1024);
+    Files.write(root.resolve("seg.ts"), new byte[40_000]);
+    Files.write(root.resolve("long.m3u8"), ("#EXTM3U\n" + "#EXTINF:2,\na.ts\n".repeat(3000)).getBytes(StandardCharsets.US_ASCII));
+
+    CompletableFuture<Content> segment = sendfile.lookup(path("/seg.ts"));
+    CompletableFuture<Content> playlist = sendfile.lookup(path("/long.m3u8"));
+    fileIo.runAll();
+
+    assertThat(segment.join()).isInstanceOf(Content.OnDisk.class);
+    Content.InMemory inMemory = (Content.InMemory) playlist.join();
+    inMemory.body().release();
+    assertThat(sendfile.diskReads()).isEqualTo(1);
   }
 
   @Test
