@@ -15,11 +15,11 @@ import java.time.Duration;
  */
 public record CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate, long sendfileMinBytes) {
   /**
-   * The built-in {@code cache.sendfile-min-bytes}, 1 MiB: on the machine of bench/RESULTS.md, 3 MB
-   * segments cost less CPU and had a far shorter latency tail with sendfile, while 400 KB ones went
-   * at half the rate, so only large bodies take that path for now.
+   * The built-in {@code cache.sendfile-min-bytes}, 256 KiB: on the machine of bench/RESULTS.md,
+   * segments of 400 KB and 3 MB went at nginx's rate with sendfile (and the memory tier held only
+   * playlists and small files), below that a copy from memory costs less than opening the file.
    */
-  public static final long DEFAULT_SENDFILE_MIN_BYTES = 1_048_576L;
+  public static final long DEFAULT_SENDFILE_MIN_BYTES = 262_144L;
 
   /** The memory tier with the default sendfile threshold. */
   public CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -313,9 +314,20 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status, plan.headers);
+    // Head and body leave together, as nginx's tcp_nopush does: uncorked, the head went out as a
+    // lone small segment ahead of the sendfile data and 400 KB answers ran at half the rate.
+    boolean corked = cork(ctx, true);
     ctx.write(head);
     ctx.write(new DefaultFileRegion(channel, plan.range.first(), plan.range.length()));
     finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
+    if (corked) {
+      cork(ctx, false);
+    }
+  }
+
+  /** Sets TCP_CORK on an epoll channel; false (and nothing done) on other transports. */
+  private static boolean cork(ChannelHandlerContext ctx, boolean on) {
+    return ctx.channel().config().setOption(EpollChannelOption.TCP_CORK, on);
   }
 
   /** True when this answer is a playlist whose URIs must carry the request's query token. */
