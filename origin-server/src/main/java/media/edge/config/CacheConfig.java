@@ -12,8 +12,11 @@ import java.time.Duration;
  * @param sendfileMinBytes library files of at least this size (playlists excepted) are sent with
  *     {@code sendfile} from the page cache instead of being read into memory; only their metadata is
  *     kept ({@code cache.sendfile-min-bytes})
+ * @param immutableRevalidate the same as {@code memoryRevalidate} for files answered with
+ *     {@code immutable} (segments, by default), which are never rewritten ({@code cache.immutable-revalidate})
  */
-public record CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate, long sendfileMinBytes) {
+public record CacheConfig(
+    long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate, long sendfileMinBytes, Duration immutableRevalidate) {
   /**
    * The built-in {@code cache.sendfile-min-bytes}, 256 KiB: on the machine of bench/RESULTS.md,
    * segments of 400 KB and 3 MB went at nginx's rate with sendfile (and the memory tier held only
@@ -21,18 +24,21 @@ public record CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration 
    */
   public static final long DEFAULT_SENDFILE_MIN_BYTES = 262_144L;
 
-  /** The memory tier with the default sendfile threshold. */
+  /** The built-in {@code cache.immutable-revalidate}. */
+  public static final Duration DEFAULT_IMMUTABLE_REVALIDATE = Duration.ofMinutes(1);
+
+  /** The memory tier with the default sendfile threshold and immutable revalidation. */
   public CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate) {
-    this(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, DEFAULT_SENDFILE_MIN_BYTES);
+    this(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, DEFAULT_SENDFILE_MIN_BYTES, DEFAULT_IMMUTABLE_REVALIDATE);
   }
 
   /** Returns a copy with other memory bounds. */
   public CacheConfig withMemory(long memoryBytes, long memoryMaxObjectBytes) {
-    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes);
+    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate);
   }
 
   /** Returns a copy with another sendfile threshold. */
   public CacheConfig withSendfileMinBytes(long sendfileMinBytes) {
-    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes);
+    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate);
   }
 }

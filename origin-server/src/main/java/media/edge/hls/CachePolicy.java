@@ -11,14 +11,24 @@ import media.edge.config.CacheControlConfig;
 public final class CachePolicy {
   private final CacheControlConfig config;
   private final Duration revalidateCeiling;
+  private final Duration immutableCeiling;
 
   /**
    * @param config the configured values per kind
    * @param revalidateCeiling the longest a memory entry is trusted without a look at the disk
    */
   public CachePolicy(CacheControlConfig config, Duration revalidateCeiling) {
+    this(config, revalidateCeiling, revalidateCeiling);
+  }
+
+  /**
+   * @param immutableCeiling the same for files sent {@code immutable}: segments are never rewritten,
+   *     so checking each one every second costs a {@code stat} per file per second for nothing
+   */
+  public CachePolicy(CacheControlConfig config, Duration revalidateCeiling, Duration immutableCeiling) {
     this.config = config;
     this.revalidateCeiling = revalidateCeiling;
+    this.immutableCeiling = immutableCeiling;
   }
 
   /** The header value and freshness for a file; {@code playlist} is only read for playlists. */
@@ -62,8 +72,18 @@ public final class CachePolicy {
 
   private Freshness of(String cacheControl) {
     Duration maxAge = maxAge(cacheControl);
-    Duration revalidate = maxAge.compareTo(revalidateCeiling) < 0 ? maxAge : revalidateCeiling;
+    Duration ceiling = isImmutable(cacheControl) ? immutableCeiling : revalidateCeiling;
+    Duration revalidate = maxAge.compareTo(ceiling) < 0 ? maxAge : ceiling;
     return new Freshness(cacheControl, revalidate);
+  }
+
+  private static boolean isImmutable(String cacheControl) {
+    for (String directive : cacheControl.split(",")) {
+      if (directive.strip().equalsIgnoreCase("immutable")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The {@code max-age} of a header value, or zero when there is none (no-store, no-cache). */

@@ -90,7 +90,8 @@ public final class EdgeServer implements AutoCloseable {
     this.fileIo = FileIoExecutor.create(config.server().fileThreads());
     this.metrics = EdgeMetrics.create();
     this.memory = new MemoryTier(config.cache().memoryBytes(), ticker);
-    CachePolicy policy = new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate());
+    CachePolicy policy =
+        new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate(), config.cache().immutableRevalidate());
     this.store =
         library == null
             ? null

@@ -37,6 +37,14 @@ class CachePolicyTest {
   // ---- live playlists -----------------------------------------------------------------------
 
   @Test
+  void freshness_immutableFiles_useTheirOwnRevalidationCeiling() {
+    CachePolicy split = new CachePolicy(DEFAULTS, Duration.ofSeconds(1), Duration.ofMinutes(1));
+
+    assertThat(split.freshness(ContentKind.SEGMENT, null).revalidateAfter()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(split.freshness(ContentKind.PLAYLIST, null).revalidateAfter()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void defaults_liveTargetFraction_isOneHalf() {
     assertThat(DEFAULTS.livePlaylistTargetFraction()).isEqualTo(0.5);
   }
