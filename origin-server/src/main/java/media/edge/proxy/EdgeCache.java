@@ -91,7 +91,7 @@ public final class EdgeCache {
     if (memory.peekEntry(storageKey(request)) instanceof StoredResponse stored
         && verdict(stored, request) == Serving.Verdict.FRESH) {
       metrics.lookup(CacheResult.MEMORY, "hit");
-      return new Lookup.Hit(stored, CacheResult.MEMORY, false, false);
+      return new Lookup.Hit(stored, CacheResult.MEMORY, false);
     }
     return null;
   }
@@ -124,7 +124,7 @@ public final class EdgeCache {
         if (!(found instanceof Lookup.Hit)) {
           promoted.release();
         }
-        answer.accept(found instanceof Lookup.Hit hit ? new Lookup.Hit(hit.response(), hit.tier(), hit.stale(), true) : found);
+        answer.accept(found instanceof Lookup.Hit hit ? new Lookup.Hit(hit.response(), hit.tier(), true) : found);
       });
     });
   }
@@ -153,13 +153,13 @@ public final class EdgeCache {
     switch (verdict(stored, request)) {
       case FRESH -> {
         metrics.lookup(tier, "hit");
-        answer.accept(new Lookup.Hit(stored, tier, false, false));
+        answer.accept(new Lookup.Hit(stored, tier, false));
       }
       case STALE_WHILE_REVALIDATE -> {
         metrics.lookup(tier, "stale");
         metrics.staleServed("revalidating");
         revalidateInBackground(request, key, stored);
-        answer.accept(new Lookup.Hit(stored, tier, true, false));
+        answer.accept(new Lookup.Hit(stored, tier, false));
       }
       default -> {
         metrics.lookup(tier, "expired");

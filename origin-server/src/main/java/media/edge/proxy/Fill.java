@@ -56,7 +56,6 @@ public final class Fill implements UpstreamListener {
    * @param contentLength the body length, or -1 while unknown
    * @param available bytes received so far
    * @param result what to serve once {@link Phase#DONE}; holders take {@link StoredResponse#retainedBody()}
-   * @param stale true when the result is a stale copy standing in for an upstream error
    */
   public record View(
       Phase phase,
@@ -66,7 +65,6 @@ public final class Fill implements UpstreamListener {
       long contentLength,
       long available,
       StoredResponse result,
-      boolean stale,
       int failureStatus,
       boolean member) {}
 
@@ -92,7 +90,6 @@ public final class Fill implements UpstreamListener {
   private long contentLength = -1;
   private FillBody body;
   private StoredResponse result;
-  private boolean stale;
   private int failureStatus;
   private boolean ignoreBody;
   private UpstreamCall call;
@@ -198,7 +195,6 @@ public final class Fill implements UpstreamListener {
         contentLength,
         body == null ? 0 : body.written(),
         result,
-        stale,
         failureStatus,
         waiters.contains(waiter));
   }
@@ -291,11 +287,11 @@ public final class Fill implements UpstreamListener {
         // A 304 that does not select the stored response (another ETag) must not update it (RFC 9111
         // section 4.3.4), but it still says the validator we sent matches: serve the copy as it is.
         cache.countRevalidated();
-        finishWith(fallback.retain(), false);
+        finishWith(fallback.retain());
         ignoreBody = true;
       } else if (code >= 500 && fallback != null && Serving.mayServeStaleOnError(fallback.head(), request.cacheControl(), now, cache.staleIfErrorMillis())) {
         cache.countStaleServed("error");
-        finishWith(fallback.retain(), true);
+        finishWith(fallback.retain());
         ignoreBody = true;
       } else if ((head = headOf(code, headers, now, cache.heuristics().lifetimeMillis(request.kind(), code))) == null) {
         // Header fields no cache may store (control characters, bad names): answered 502, never kept.
@@ -367,7 +363,7 @@ public final class Fill implements UpstreamListener {
       if (decision == Storability.Decision.STORE && storable) {
         cache.store(storeKey, complete);
       }
-      finishWith(complete, false);
+      finishWith(complete);
     }
     signalAll();
   }
@@ -383,7 +379,7 @@ public final class Fill implements UpstreamListener {
           && fallback != null
           && Serving.mayServeStaleOnError(fallback.head(), request.cacheControl(), now, cache.staleIfErrorMillis())) {
         cache.countStaleServed("error");
-        finishWith(fallback.retain(), true);
+        finishWith(fallback.retain());
       } else {
         fail(failure == UpstreamFailure.TIMEOUT ? 504 : 502);
       }
@@ -426,9 +422,8 @@ public final class Fill implements UpstreamListener {
 
   // ---- state changes (under this) -----------------------------------------------------------------
 
-  private void finishWith(StoredResponse served, boolean servedStale) {
+  private void finishWith(StoredResponse served) {
     result = served;
-    stale = servedStale;
     phase = Phase.DONE;
     cache.ended(this);
   }

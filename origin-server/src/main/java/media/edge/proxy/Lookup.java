@@ -9,10 +9,9 @@ public sealed interface Lookup permits Lookup.Hit, Lookup.Joined, Lookup.Refused
    * A stored response to serve now.
    *
    * @param tier where it was found
-   * @param stale true when it is served past its lifetime (stale-while-revalidate)
    * @param owned true when this hit holds a reference of its own that its receiver must release
    */
-  record Hit(StoredResponse response, CacheResult tier, boolean stale, boolean owned) implements Lookup {
+  record Hit(StoredResponse response, CacheResult tier, boolean owned) implements Lookup {
 
     /** Drops the hit's own reference, if it has one. */
     public void done() {
