@@ -99,9 +99,16 @@ final class ProxyRequests {
     return view;
   }
 
+  /** True when {@code field} is one of the names in the client's Connection header (so hop-by-hop). */
   private static boolean isConnectionListed(HttpHeaders client, String field) {
-    String connection = client.get(HttpHeaderNames.CONNECTION);
-    return connection != null && connection.toLowerCase(Locale.ROOT).contains(field);
+    for (String line : client.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String name : line.split(",")) {
+        if (name.strip().equalsIgnoreCase(field)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
