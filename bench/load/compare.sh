@@ -93,6 +93,7 @@ OURS_ADMIN_PORT=${OURS_ADMIN_PORT:-18081}
 NGINX_PORT=${NGINX_PORT:-18090}
 SYSCALLS=${SYSCALLS:-0}
 OURS_ENV=${OURS_ENV:-}
+OURS_JAVA_OPTS=${OURS_JAVA_OPTS:-}
 # Counted per run with SYSCALLS=1 (perf stat on the server's threads and on wrk); the
 # breakdown by call stays in out/runs/*.perf.
 SYSCALL_EVENTS=raw_syscalls:sys_enter,syscalls:sys_enter_read,syscalls:sys_enter_readv,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_sendfile64,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_pwait2,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_setsockopt,syscalls:sys_enter_futex,syscalls:sys_enter_newfstatat,syscalls:sys_enter_statx
@@ -221,7 +222,7 @@ start_ours() { # pin: "" or a cpu list for taskset
   # shellcheck disable=SC2086 # OURS_ENV is a list of NAME=value words
   env EDGE_TOKENS_KEYS="k1:$OURS_KEY" EDGE_LOG_ACCESS=false EDGE_CACHE_MEMORY_BYTES=2GiB $OURS_ENV \
     ${BACK_PID:+EDGE_LIBRARY_ROOT= EDGE_UPSTREAM_URLS=http://127.0.0.1:$BACK_PORT EDGE_UPSTREAM_NODE_NAME=bench-edge} \
-    "${pre[@]}" java -Xms"$JAVA_HEAP" -Xmx"$JAVA_HEAP" -XX:MaxDirectMemorySize=3g -jar "$JAR" serve "${source[@]}" \
+    "${pre[@]}" java -Xms"$JAVA_HEAP" -Xmx"$JAVA_HEAP" -XX:MaxDirectMemorySize=3g $OURS_JAVA_OPTS -jar "$JAR" serve "${source[@]}" \
     --port "$OURS_PORT" --admin-port "$OURS_ADMIN_PORT" --bind 127.0.0.1 \
     >>"$RUN/ours.log" 2>&1 &
   OURS_PID=$!
@@ -357,6 +358,14 @@ warm() { # server: requests every file once, over one keep-alive connection; all
 
 cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat"))); done; echo $t; }
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; } # user nice system irq softirq steal
+# Our JVM's GC pauses so far, from Micrometer's jvm_gc_pause_seconds on /metrics: "count seconds max".
+# The max is Micrometer's decaying maximum (the largest pause of the last two minutes or so).
+gc_pauses() {
+  curl -s "http://127.0.0.1:$OURS_ADMIN_PORT/metrics" | awk '
+    /^jvm_gc_pause_seconds_count\{/ {c += $NF} /^jvm_gc_pause_seconds_sum\{/ {s += $NF}
+    /^jvm_gc_pause_seconds_max\{/ {if ($NF > m) m = $NF}
+    END {printf "%d %.6f %.6f\n", c, s, m}'
+}
 rss_kb() { local p t=0; for p in "$@"; do t=$((t + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status"))); done; echo $t; }
 
 # wrk_once server row conns duration pin -> prints RESULT line; writes raw output to $2 file
@@ -378,7 +387,7 @@ run_wrk() {
 }
 
 measure() { # setting row conns server round pin_wrk
-  local setting=$1 row=$2 conns=$3 server=$4 round=$5 pin=$6 pids t0 t1 b0 b1 raw res rss perf_pid="" sc_srv=0 sc_wrk=0
+  local setting=$1 row=$2 conns=$3 server=$4 round=$5 pin=$6 pids t0 t1 b0 b1 raw res rss perf_pid="" sc_srv=0 sc_wrk=0 gc0="0 0 0" gc1="0 0 0"
   if [[ $server == ours ]]; then pids=$OURS_PID; else pids=$(nginx_pids); fi
   raw=$OUT/runs/$STAMP-$setting-$row-c$conns-$server-r$round.txt
   if [[ $SYSCALLS == 1 ]]; then
@@ -387,9 +396,11 @@ measure() { # setting row conns server round pin_wrk
     perf_pid=$!
     sleep 0.3
   fi
+  [[ $server == ours ]] && gc0=$(gc_pauses)
   t0=$(cpu_ticks $pids); b0=$(busy_ticks)
   run_wrk "$server" "$row" "$conns" "$DURATION" "$pin" "$raw" || die "wrk failed: $raw"
   t1=$(cpu_ticks $pids); b1=$(busy_ticks)
+  [[ $server == ours ]] && gc1=$(gc_pauses)
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" || true
     sc_srv=$(awk -F, '$3 == "raw_syscalls:sys_enter" {print $1}' "$raw.perf")
@@ -400,17 +411,19 @@ measure() { # setting row conns server round pin_wrk
   # shellcheck disable=SC2086
   awk -v setting="$setting" -v row="$row" -v conns="$conns" -v server="$server" -v round="$round" \
     -v ticks=$((t1 - t0)) -v busy=$((b1 - b0)) -v hz="$CLK_TCK" -v rss="$rss" -v wrkcpu="$(awk '{print $1 + $2}' "$raw.time")" \
-    -v res="$res" -v scs="$sc_srv" -v scw="$sc_wrk" 'BEGIN {
+    -v res="$res" -v scs="$sc_srv" -v scw="$sc_wrk" -v gc0="$gc0" -v gc1="$gc1" 'BEGIN {
+      split(gc0, g0, / /); split(gc1, g1, / /)
       n = split(res, kv, / /); for (i = 2; i <= n; i++) { split(kv[i], p, "="); r[p[1]] = p[2] }
       d = r["duration_us"] / 1e6; cpu = ticks / hz
       other = 100 * (busy / hz - cpu - wrkcpu) / d; if (other < 0) other = 0
-      printf "%s,%s,%d,%s,%d,%d,%d,%.3f,%.1f,%.1f,%.3f,%.3f,%d,%d,%.2f,%.4f,%.1f,%.1f,%.0f,%.1f,%.2f,%.2f\n",
+      printf "%s,%s,%d,%s,%d,%d,%d,%.3f,%.1f,%.1f,%.3f,%.3f,%d,%d,%.2f,%.4f,%.1f,%.1f,%.0f,%.1f,%.2f,%.2f,%d,%.1f,%.1f\n",
         setting, row, conns, server, round, r["requests"], r["bytes"], d,
         r["requests"] / d, r["bytes"] / d / 1e6, r["p50_us"] / 1e3, r["p99_us"] / 1e3,
         r["connect"] + r["read"] + r["write"] + r["timeout"], r["status"],
         cpu, (r["requests"] ? cpu / r["requests"] * 1000 : 0),
         100 * cpu / d, 100 * wrkcpu / d, rss / 1024, other,
-        (r["requests"] ? scs / r["requests"] : 0), (r["requests"] ? scw / r["requests"] : 0) }' | tee -a "$CSV" |
+        (r["requests"] ? scs / r["requests"] : 0), (r["requests"] ? scw / r["requests"] : 0),
+        g1[1] - g0[1], 1000 * (g1[2] - g0[2]), 1000 * g1[3] }' | tee -a "$CSV" |
     awk -F, '{ printf "  %-7s %-8s c=%-4s %-5s r%s  %9.0f req/s %8.1f MB/s  p50 %7.2f ms  p99 %7.2f ms  srv %5.1f%% (%.4f s/1k)  wrk %5.1f%%  other %5.1f%%  rss %6.0f MB%s\n",
       $1, $2, $3, $4, $5, $9, $10, $11, $12, $17, $16, $18, $20, $19, ($13 || $14) ? "  ERRORS " $13 " status " $14 : "" }' >&2
 }
@@ -454,7 +467,8 @@ table() {
     {
       k = $1 "|" $2 "|" $3 "|" $4
       c[k]++
-      for (f = 6; f <= 22; f++) s[k, f] += $f
+      for (f = 6; f <= 24; f++) s[k, f] += $f
+      if ($25 > gcmax[k]) gcmax[k] = $25
       if ($21 > 0) syscalls = 1
       if ($19 > rssmax[k]) rssmax[k] = $19
       bad[k] += $13 + $14
@@ -463,19 +477,20 @@ table() {
       if (!(grp in seen)) { seen[grp] = 1; order[++n] = grp }
     }
     END {
-      print "| setting | content | conns | req/s ours | req/s nginx | req/s ratio | MB/s ours / nginx | MB/s ratio | p50 ms ours / nginx | p99 ms ours / nginx | p99 ratio | srv CPU s per 1k req ours / nginx | CPU ratio | srv CPU % ours / nginx | wrk CPU % ours / nginx | other CPU % ours / nginx | RSS MB ours / nginx | notes |"
-      print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+      print "| setting | content | conns | req/s ours | req/s nginx | req/s ratio | MB/s ours / nginx | MB/s ratio | p50 ms ours / nginx | p99 ms ours / nginx | p99 ratio | srv CPU s per 1k req ours / nginx | CPU ratio | srv CPU % ours / nginx | wrk CPU % ours / nginx | other CPU % ours / nginx | RSS MB ours / nginx | our GC pauses per run: n, total ms, max ms | notes |"
+      print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
       for (i = 1; i <= n; i++) {
         split(order[i], key, "|"); o = order[i] "|ours"; x = order[i] "|nginx"
         if (!(o in c) || !(x in c)) continue
         flag = (bad[o] || bad[x]) ? "errors " bad[o] " / " bad[x] "; " : ""
         if (busy[o] > noisy || busy[x] > noisy) flag = flag sprintf("noisy: other jobs up to %.0f / %.0f %%", busy[o], busy[x])
-        printf "| %s | %s | %d | %.0f | %.0f | %s | %.0f / %.0f | %s | %.2f / %.2f | %.2f / %.2f | %s | %.4f / %.4f | %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %s |\n",
+        printf "| %s | %s | %d | %.0f | %.0f | %s | %.0f / %.0f | %s | %.2f / %.2f | %.2f / %.2f | %s | %.4f / %.4f | %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f, %.1f, %.1f | %s |\n",
           key[1], key[2], key[3], mean(o, 9), mean(x, 9), ratio(mean(o, 9), mean(x, 9)),
           mean(o, 10), mean(x, 10), ratio(mean(o, 10), mean(x, 10)),
           mean(o, 11), mean(x, 11), mean(o, 12), mean(x, 12), ratio(mean(o, 12), mean(x, 12)),
           mean(o, 16), mean(x, 16), ratio(mean(o, 16), mean(x, 16)),
-          mean(o, 17), mean(x, 17), mean(o, 18), mean(x, 18), mean(o, 20), mean(x, 20), rssmax[o], rssmax[x], flag
+          mean(o, 17), mean(x, 17), mean(o, 18), mean(x, 18), mean(o, 20), mean(x, 20), rssmax[o], rssmax[x],
+          mean(o, 23), mean(o, 24), gcmax[o], flag
       }
       if (!syscalls) exit
       print ""
@@ -507,7 +522,7 @@ main() {
   log "content: playlist $(stat -c %s "$LIB/title/400k/playlist.m3u8") B," \
     "seg400k $(stat -c %s "$LIB/title/400k/seg_001.ts") B, seg3m $(stat -c %s "$LIB/title/3m/seg_000.ts") B," \
     "mix $MIX_FILES x $(stat -c %s "$LIB/mix/seg_0000.ts") B"
-  echo "setting,row,conns,server,round,requests,bytes,duration_s,req_per_s,MB_per_s,p50_ms,p99_ms,errors,status_errors,server_cpu_s,server_cpu_s_per_1k,server_cpu_pct,wrk_cpu_pct,rss_MB,other_cpu_pct,server_syscalls_per_req,wrk_syscalls_per_req" >"$CSV"
+  echo "setting,row,conns,server,round,requests,bytes,duration_s,req_per_s,MB_per_s,p50_ms,p99_ms,errors,status_errors,server_cpu_s,server_cpu_s_per_1k,server_cpu_pct,wrk_cpu_pct,rss_MB,other_cpu_pct,server_syscalls_per_req,wrk_syscalls_per_req,gc_pauses,gc_pause_ms,gc_pause_max_ms" >"$CSV"
 
   run_setting shared "$ROWS" "$CONNECTIONS" "" "" 2
   run_setting pinned "$PINNED_ROWS" "$PINNED_CONNECTIONS" 1 0 1

@@ -18,8 +18,13 @@ public sealed interface Content permits Content.InMemory, Content.OnDisk, Conten
    */
   record InMemory(CachedFile file, ByteBuf body, boolean readNow) implements Content {}
 
-  /** A file too large for memory, streamed from disk with zero copy. */
-  record OnDisk(FileMeta meta, ContentKind kind, String contentType, Freshness freshness) implements Content {}
+  /**
+   * A file too large for memory, streamed from disk with zero copy.
+   *
+   * @param source where its bytes are read from: a descriptor kept open, or the file opened per request
+   */
+  record OnDisk(FileMeta meta, ContentKind kind, String contentType, Freshness freshness, FileSource source)
+      implements Content {}
 
   /** Not served: missing or forbidden. */
   record Refused(Library.Status status) implements Content {}

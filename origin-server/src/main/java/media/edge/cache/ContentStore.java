@@ -42,6 +42,7 @@ public final class ContentStore {
   private final long maxObjectBytes;
   private final boolean gzipPlaylists;
   private final long sendfileMinBytes;
+  private final OpenFiles descriptors;
   private final LongAdder diskReads = new LongAdder();
 
   /**
@@ -70,12 +71,13 @@ public final class ContentStore {
       Executor fileIo,
       long maxObjectBytes,
       boolean gzipPlaylists) {
-    this(library, memory, policy, allocator, fileIo, maxObjectBytes, gzipPlaylists, Long.MAX_VALUE);
+    this(library, memory, policy, allocator, fileIo, maxObjectBytes, gzipPlaylists, Long.MAX_VALUE, 0);
   }
 
   /**
    * @param sendfileMinBytes files of at least this size (playlists excepted) are answered with
    *     {@link Content.OnDisk}, sent with {@code sendfile}; the memory tier keeps only their metadata
+   * @param openFilesMax descriptors of such files kept open at most, by their memory entries
    */
   public ContentStore(
       Library library,
@@ -85,8 +87,10 @@ public final class ContentStore {
       Executor fileIo,
       long maxObjectBytes,
       boolean gzipPlaylists,
-      long sendfileMinBytes) {
+      long sendfileMinBytes,
+      int openFilesMax) {
     this.sendfileMinBytes = sendfileMinBytes;
+    this.descriptors = new OpenFiles(openFilesMax);
     this.library = library;
     this.memory = memory;
     this.policy = policy;
@@ -94,6 +98,11 @@ public final class ContentStore {
     this.fileIo = fileIo;
     this.maxObjectBytes = maxObjectBytes;
     this.gzipPlaylists = gzipPlaylists;
+  }
+
+  /** File descriptors kept open by memory entries now ({@code edge_cache_open_files}). */
+  public int openFiles() {
+    return descriptors.open();
   }
 
   /** Whole-file reads into memory so far: the proof that concurrent misses coalesce. */
@@ -179,7 +188,8 @@ public final class ContentStore {
       known.markValidated(memory.now());
       return known.content();
     }
-    FileRef ref = new FileRef(meta, kind, MediaTypes.of(path.fileName()), policy.freshness(kind, null), memory.now());
+    FileRef ref =
+        new FileRef(meta, kind, MediaTypes.of(path.fileName()), policy.freshness(kind, null), memory.now(), descriptors);
     memory.put(key, ref);
     return ref.content();
   }
@@ -197,7 +207,8 @@ public final class ContentStore {
     ByteBuf body = file.retainedBody();
     if (body == null) {
       // Evicted between the load and now (a tiny cache under pressure): stream it instead.
-      return new Content.OnDisk(file.meta(), kind, file.contentType(), file.freshness());
+      return new Content.OnDisk(
+          file.meta(), kind, file.contentType(), file.freshness(), FileSource.perRequest(file.meta().file()));
     }
     return new Content.InMemory(file, body, loadedHere);
   }

@@ -8,7 +8,8 @@ import media.edge.library.FileMeta;
  * What the memory tier keeps of a file sent with {@code sendfile}: its metadata only. The bytes stay
  * in the kernel's page cache, where {@code sendfile} reads them without a copy through user space;
  * this entry saves the {@code stat} (and the hop to a file I/O thread) a request would otherwise cost,
- * until it is revalidated like any entry.
+ * until it is revalidated like any entry, and keeps the file's descriptor open (see {@link FileSource})
+ * until it is evicted or replaced.
  *
  * <p>Thread-safe: immutable except the validation time, which is volatile.
  */
@@ -19,8 +20,15 @@ final class FileRef extends MemoryEntry {
   private final Content.OnDisk content;
   private volatile long validatedAtNanos;
 
-  FileRef(FileMeta meta, ContentKind kind, String contentType, Freshness freshness, long validatedAtNanos) {
-    this.content = new Content.OnDisk(meta, kind, contentType, freshness);
+  FileRef(
+      FileMeta meta,
+      ContentKind kind,
+      String contentType,
+      Freshness freshness,
+      long validatedAtNanos,
+      OpenFiles descriptors) {
+    this.content =
+        new Content.OnDisk(meta, kind, contentType, freshness, FileSource.kept(meta.file(), descriptors));
     this.validatedAtNanos = validatedAtNanos;
   }
 
@@ -43,7 +51,9 @@ final class FileRef extends MemoryEntry {
   }
 
   @Override
-  protected void deallocate() {}
+  protected void deallocate() {
+    content.source().close();
+  }
 
   @Override
   public FileRef touch(Object hint) {

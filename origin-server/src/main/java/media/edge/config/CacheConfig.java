@@ -14,9 +14,16 @@ import java.time.Duration;
  *     kept ({@code cache.sendfile-min-bytes})
  * @param immutableRevalidate the same as {@code memoryRevalidate} for files answered with
  *     {@code immutable} (segments, by default), which are never rewritten ({@code cache.immutable-revalidate})
+ * @param openFiles descriptors of sendfile files kept open by their memory entries, at most, as nginx's
+ *     {@code open_file_cache max=} ({@code cache.open-files}); 0 opens each file per request
  */
 public record CacheConfig(
-    long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate, long sendfileMinBytes, Duration immutableRevalidate) {
+    long memoryBytes,
+    long memoryMaxObjectBytes,
+    Duration memoryRevalidate,
+    long sendfileMinBytes,
+    Duration immutableRevalidate,
+    int openFiles) {
   /**
    * The built-in {@code cache.sendfile-min-bytes}, 256 KiB: on the machine of bench/RESULTS.md,
    * segments of 400 KB and 3 MB went at nginx's rate with sendfile (and the memory tier held only
@@ -27,18 +34,31 @@ public record CacheConfig(
   /** The built-in {@code cache.immutable-revalidate}. */
   public static final Duration DEFAULT_IMMUTABLE_REVALIDATE = Duration.ofMinutes(1);
 
-  /** The memory tier with the default sendfile threshold and immutable revalidation. */
+  /**
+   * The built-in {@code cache.open-files}: a few thousand descriptors, far below the usual process
+   * limit (the JVM raises its soft limit to the hard one, 524288 or more on current distributions),
+   * and more segments than a library's hot set on one edge.
+   */
+  public static final int DEFAULT_OPEN_FILES = 4096;
+
+  /** The memory tier with the default sendfile threshold, immutable revalidation and open files. */
   public CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate) {
-    this(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, DEFAULT_SENDFILE_MIN_BYTES, DEFAULT_IMMUTABLE_REVALIDATE);
+    this(
+        memoryBytes,
+        memoryMaxObjectBytes,
+        memoryRevalidate,
+        DEFAULT_SENDFILE_MIN_BYTES,
+        DEFAULT_IMMUTABLE_REVALIDATE,
+        DEFAULT_OPEN_FILES);
   }
 
   /** Returns a copy with other memory bounds. */
   public CacheConfig withMemory(long memoryBytes, long memoryMaxObjectBytes) {
-    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate);
+    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate, openFiles);
   }
 
   /** Returns a copy with another sendfile threshold. */
   public CacheConfig withSendfileMinBytes(long sendfileMinBytes) {
-    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate);
+    return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate, openFiles);
   }
 }

@@ -3,6 +3,7 @@ package media.edge.config;
 import static media.edge.config.Settings.CACHE_DISK_DIR;
 import static media.edge.config.Settings.CACHE_IMMUTABLE_REVALIDATE;
 import static media.edge.config.Settings.CACHE_SENDFILE_MIN_BYTES;
+import static media.edge.config.Settings.CACHE_OPEN_FILES;
 import static media.edge.config.Settings.CACHE_DISK_BYTES;
 import static media.edge.config.Settings.TTL_SEGMENT;
 import static media.edge.config.Settings.TTL_VOD_PLAYLIST;
@@ -283,7 +284,8 @@ public final class ConfigLoader {
             v.get(CACHE_MEMORY_MAX_OBJECT_BYTES),
             v.get(CACHE_MEMORY_REVALIDATE),
             v.get(CACHE_SENDFILE_MIN_BYTES),
-            v.get(CACHE_IMMUTABLE_REVALIDATE)),
+            v.get(CACHE_IMMUTABLE_REVALIDATE),
+            v.get(CACHE_OPEN_FILES)),
         new HttpConfig(
             new CacheControlConfig(
                 v.get(CC_SEGMENT),

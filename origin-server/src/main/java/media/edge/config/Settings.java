@@ -24,6 +24,7 @@ import static media.edge.config.ValueTypes.PROXIES;
 import static media.edge.config.ValueTypes.SALT;
 import static media.edge.config.ValueTypes.SOURCES;
 import static media.edge.config.ValueTypes.THREADS;
+import static media.edge.config.ValueTypes.COUNT;
 import static media.edge.config.ValueTypes.THREADS_OR_ZERO;
 import static media.edge.config.ValueTypes.TOKEN_KEYS;
 import static media.edge.config.ValueTypes.TOKEN_NAME;
@@ -85,6 +86,8 @@ final class Settings {
       setting("cache.sendfile-min-bytes", OBJECT_BYTES, c -> c.cache().sendfileMinBytes());
   static final Setting<Duration> CACHE_IMMUTABLE_REVALIDATE =
       setting("cache.immutable-revalidate", DURATION, c -> c.cache().immutableRevalidate());
+  static final Setting<Integer> CACHE_OPEN_FILES =
+      setting("cache.open-files", COUNT, c -> c.cache().openFiles());
   static final Setting<Optional<Path>> CACHE_DISK_DIR =
       setting("cache.disk-dir", OPTIONAL_DIRECTORY_NONE, c -> Optional.ofNullable(c.edgeCache().diskDir()));
   static final Setting<Long> CACHE_DISK_BYTES =
@@ -176,7 +179,7 @@ final class Settings {
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       LIBRARY_ROOT,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE, CACHE_SENDFILE_MIN_BYTES,
-      CACHE_IMMUTABLE_REVALIDATE,
+      CACHE_IMMUTABLE_REVALIDATE, CACHE_OPEN_FILES,
       CACHE_DISK_DIR, CACHE_DISK_BYTES, TTL_SEGMENT, TTL_VOD_PLAYLIST, TTL_LIVE_PLAYLIST_TARGET_FRACTION, TTL_OTHER,
       CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR,
       HTTP_GZIP_PLAYLISTS,

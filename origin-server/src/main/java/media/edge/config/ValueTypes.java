@@ -46,6 +46,7 @@ final class ValueTypes {
   static final ValueType<Integer> THREADS_OR_ZERO =
       integer(0, Integer.MAX_VALUE, "an integer >= 0 (0 means one per core)");
   static final ValueType<Integer> THREADS = integer(1, Integer.MAX_VALUE, "an integer >= 1");
+  static final ValueType<Integer> COUNT = integer(0, Integer.MAX_VALUE, "an integer >= 0");
   static final ValueType<Duration> POSITIVE_DURATION = duration(false, "a duration > 0 " + DURATION_FORMS);
   static final ValueType<Duration> DURATION = duration(true, "a duration >= 0 " + DURATION_FORMS);
   static final ValueType<Long> MEMORY_BYTES =

@@ -5,7 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.FileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.DecoderResult;
@@ -27,8 +27,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import media.edge.cache.Content;
@@ -306,9 +304,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
       return;
     }
-    FileChannel channel;
+    FileRegion region;
     try {
-      channel = FileChannel.open(meta.file(), StandardOpenOption.READ);
+      region = content.source().region(plan.range.first(), plan.range.length());
     } catch (IOException e) {
       finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
       return;
@@ -318,7 +316,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     // lone small segment ahead of the sendfile data and 400 KB answers ran at half the rate.
     boolean corked = cork(ctx, true);
     ctx.write(head);
-    ctx.write(new DefaultFileRegion(channel, plan.range.first(), plan.range.length()));
+    ctx.write(region);
     finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
     if (corked) {
       cork(ctx, false);

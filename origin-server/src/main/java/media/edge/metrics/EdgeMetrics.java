@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import media.edge.cache.MemoryTier;
 import media.edge.hls.ContentKind;
@@ -155,6 +156,14 @@ public final class EdgeMetrics implements AutoCloseable {
         .description("Bytes reserved by Netty's pooled allocator")
         .baseUnit("bytes")
         .tag("memory", "heap")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Adds the count of file descriptors the memory tier keeps open for sendfile. */
+  public void bindOpenFiles(IntSupplier open) {
+    Gauge.builder("edge.cache.open.files", open, IntSupplier::getAsInt)
+        .description("File descriptors kept open by memory entries of files sent with sendfile")
         .strongReference(true)
         .register(registry);
   }

@@ -103,7 +103,8 @@ public final class EdgeServer implements AutoCloseable {
                 fileIo,
                 config.cache().memoryMaxObjectBytes(),
                 config.http().gzipPlaylists(),
-                config.cache().sendfileMinBytes());
+                config.cache().sendfileMinBytes(),
+                config.cache().openFiles());
     this.nodeName = nodeName(config.upstream());
     this.edge = config.upstream().enabled() ? openEdge(chosen, clock) : null;
     this.connections = new ConnectionTracker();
@@ -111,6 +112,9 @@ public final class EdgeServer implements AutoCloseable {
     metrics.bindMemoryTier(memory);
     metrics.bindAllocator(PooledByteBufAllocator.DEFAULT);
     metrics.bindConnections(connections::open);
+    if (store != null) {
+      metrics.bindOpenFiles(store::openFiles);
+    }
     start(chosen, policy, clock);
   }
 

@@ -191,7 +191,8 @@ class ContentStoreTest {
   void lookup_segmentAboveSendfileThreshold_isSentFromTheFile_playlistIsNot() throws IOException {
     CachePolicy policy = new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1));
     ContentStore sendfile =
-        new ContentStore(Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, fileIo, 1 << 20, false, 32 * 1024);
+        new ContentStore(
+            Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, fileIo, 1 << 20, false, 32 * 1024, 16);
     Files.write(root.resolve("seg.ts"), new byte[40_000]);
     Files.write(root.resolve("long.m3u8"), ("#EXTM3U\n" + "#EXTINF:2,\na.ts\n".repeat(3000)).getBytes(StandardCharsets.US_ASCII));
 

@@ -61,6 +61,7 @@ class ConfigKeyTableTest {
     sample("cache.memory-revalidate", "500ms", Duration.ofMillis(500), c -> c.cache().memoryRevalidate());
     sample("cache.sendfile-min-bytes", "2MiB", 2L << 20, c -> c.cache().sendfileMinBytes());
     sample("cache.immutable-revalidate", "5m", Duration.ofMinutes(5), c -> c.cache().immutableRevalidate());
+    sample("cache.open-files", "100", 100, c -> c.cache().openFiles());
     sample("cache.disk-dir", LIBRARY, null, c -> c.edgeCache().diskDir());
     sample("cache.disk-bytes", "2GiB", 2L << 30, c -> c.edgeCache().diskBytes());
     sample("cache.default-ttl.segment", "2h", Duration.ofHours(2), c -> c.edgeCache().segmentTtl());

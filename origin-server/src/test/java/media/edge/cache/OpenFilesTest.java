@@ -1,0 +1,175 @@
+package media.edge.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.FileRegion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import media.edge.cache.ContentStoreTest.ManualExecutor;
+import media.edge.config.ConfigLoader;
+import media.edge.hls.CachePolicy;
+import media.edge.library.Library;
+import media.edge.library.LibraryPath;
+import media.edge.testing.FakeTicker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The descriptors that memory entries of sendfile files keep open ({@code cache.open-files}): kept
+ * across requests, bounded, closed on eviction only once in-flight regions are done, and never
+ * pairing one version's metadata with another version's bytes.
+ */
+class OpenFilesTest {
+  private static final int SENDFILE_MIN = 32 * 1024;
+
+  @TempDir Path root;
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final ManualExecutor fileIo = new ManualExecutor();
+  private MemoryTier memory;
+
+  @BeforeEach
+  void setUp() {
+    memory = new MemoryTier(1 << 20, ticker);
+  }
+
+  @AfterEach
+  void tearDown() {
+    fileIo.runAll();
+    memory.close();
+  }
+
+  private ContentStore store(int openFilesMax) throws IOException {
+    CachePolicy policy = new CachePolicy(ConfigLoader.defaults().http().cacheControl(), Duration.ofSeconds(1));
+    return new ContentStore(
+        Library.open(root), memory, policy, PooledByteBufAllocator.DEFAULT, fileIo, 1 << 20, false, SENDFILE_MIN, openFilesMax);
+  }
+
+  private Content.OnDisk lookup(ContentStore store, String path) {
+    CompletableFuture<Content> found = store.lookup(LibraryPath.parse(path).path());
+    fileIo.runAll();
+    return (Content.OnDisk) found.join();
+  }
+
+  private static byte[] segment(int size, int seed) {
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, (byte) seed);
+    bytes[0] = 0x47;
+    return bytes;
+  }
+
+  /** Everything a region would send, read through its own transferTo. */
+  private static byte[] drain(FileRegion region) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (WritableByteChannel sink = Channels.newChannel(out)) {
+      while (region.transferred() < region.count()) {
+        region.transferTo(sink, region.transferred());
+      }
+    } finally {
+      region.release();
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void region_repeatedRequests_shareOneKeptDescriptor() throws IOException {
+    byte[] bytes = segment(40_000, 1);
+    Files.write(root.resolve("seg.ts"), bytes);
+    ContentStore store = store(16);
+
+    Content.OnDisk first = lookup(store, "/seg.ts");
+    FileRegion a = first.source().region(0, bytes.length);
+    FileRegion b = store.freshHit(LibraryPath.parse("/seg.ts").path()) instanceof Content.OnDisk hit
+        ? hit.source().region(100, 1000)
+        : null;
+
+    assertThat(store.openFiles()).isEqualTo(1);
+    assertThat(drain(a)).isEqualTo(bytes);
+    assertThat(drain(b)).isEqualTo(Arrays.copyOfRange(bytes, 100, 1100));
+    assertThat(store.openFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void region_budgetSpent_opensPerRequestAndStillServesTheBytes() throws IOException {
+    byte[] one = segment(40_000, 1);
+    byte[] two = segment(50_000, 2);
+    Files.write(root.resolve("one.ts"), one);
+    Files.write(root.resolve("two.ts"), two);
+    ContentStore store = store(1);
+
+    FileRegion a = lookup(store, "/one.ts").source().region(0, one.length);
+    FileRegion b = lookup(store, "/two.ts").source().region(0, two.length);
+
+    assertThat(store.openFiles()).isEqualTo(1);
+    assertThat(drain(a)).isEqualTo(one);
+    assertThat(drain(b)).isEqualTo(two);
+  }
+
+  @Test
+  void region_zeroBudget_keepsNothingOpen() throws IOException {
+    byte[] bytes = segment(40_000, 3);
+    Files.write(root.resolve("seg.ts"), bytes);
+    ContentStore store = store(0);
+
+    FileRegion region = lookup(store, "/seg.ts").source().region(0, bytes.length);
+
+    assertThat(store.openFiles()).isZero();
+    assertThat(drain(region)).isEqualTo(bytes);
+  }
+
+  @Test
+  void eviction_whileARegionIsInFlight_closesTheDescriptorOnlyAfterIt() throws IOException {
+    byte[] bytes = segment(40_000, 4);
+    Files.write(root.resolve("seg.ts"), bytes);
+    ContentStore store = store(16);
+    FileRegion inFlight = lookup(store, "/seg.ts").source().region(0, bytes.length);
+
+    memory.caffeine().synchronous().invalidateAll();
+    memory.caffeine().synchronous().cleanUp();
+
+    assertThat(store.openFiles()).isEqualTo(1);
+    assertThat(drain(inFlight)).isEqualTo(bytes);
+    assertThat(store.openFiles()).isZero();
+  }
+
+  @Test
+  void fileReplacedByRename_oldDescriptorServesOldBytesUntilRevalidation_thenTheNewFile() throws IOException {
+    byte[] v1 = segment(40_000, 5);
+    byte[] v2 = segment(45_000, 6);
+    Path file = root.resolve("seg.ts");
+    Files.write(file, v1);
+    ContentStore store = store(16);
+    Content.OnDisk old = lookup(store, "/seg.ts");
+    drain(old.source().region(0, 1)); // opens and keeps the descriptor
+
+    Path next = root.resolve("seg.ts.tmp");
+    Files.write(next, v2);
+    Files.setLastModifiedTime(next, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5_000));
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+    // Within the revalidation interval the entry, metadata and bytes, is still version 1.
+    Content.OnDisk cached = (Content.OnDisk) store.freshHit(LibraryPath.parse("/seg.ts").path());
+    assertThat(cached.meta().size()).isEqualTo(v1.length);
+    assertThat(drain(cached.source().region(0, v1.length))).isEqualTo(v1);
+
+    ticker.advance(Duration.ofMinutes(2));
+    Content.OnDisk fresh = lookup(store, "/seg.ts");
+    memory.caffeine().synchronous().cleanUp();
+
+    assertThat(fresh.meta().size()).isEqualTo(v2.length);
+    assertThat(drain(fresh.source().region(0, v2.length))).isEqualTo(v2);
+    assertThat(store.openFiles()).isEqualTo(1);
+  }
+}
