@@ -3,6 +3,7 @@ package media.edge.cache;
 import io.netty.buffer.ByteBuf;
 import media.edge.hls.CachePolicy.Freshness;
 import media.edge.hls.ContentKind;
+import media.edge.hls.PlaylistRewriter;
 import media.edge.library.FileMeta;
 
 /**
@@ -14,9 +15,13 @@ import media.edge.library.FileMeta;
  * already recycled for someone else; this object is never recycled, so a failed {@link #tryRetain}
  * safely means "evicted, read it again".
  *
- * <p>Thread-safe: all fields are final except the validation time, which is volatile.
+ * <p>A playlist also keeps the last {@link PlaylistRewriter.Plan} made for it, so that requests
+ * whose token goes into every URI skip the parse: the body never changes while this entry lives
+ * (a new file version is a new entry).
+ *
+ * <p>Thread-safe: all fields are final except the validation time and the plan, which are volatile.
  */
-public final class CachedFile extends MemoryEntry {
+public final class CachedFile extends MemoryEntry implements PlaylistRewriter.PlanSlot {
   private final ByteBuf body;
   private final ByteBuf gzip;
   private final FileMeta meta;
@@ -24,6 +29,7 @@ public final class CachedFile extends MemoryEntry {
   private final String contentType;
   private final Freshness freshness;
   private volatile long validatedAtNanos;
+  private volatile PlaylistRewriter.Plan plan;
 
   CachedFile(
       ByteBuf body,
@@ -40,6 +46,16 @@ public final class CachedFile extends MemoryEntry {
     this.contentType = contentType;
     this.freshness = freshness;
     this.validatedAtNanos = validatedAtNanos;
+  }
+
+  @Override
+  public PlaylistRewriter.Plan plan() {
+    return plan;
+  }
+
+  @Override
+  public void plan(PlaylistRewriter.Plan plan) {
+    this.plan = plan;
   }
 
   /** The file version this body was read from. */

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *
  * <p>Each edit is "copy the input up to {@code copyTo}, write an insertion, continue reading at
  * {@code resumeAt}": a pure insertion has {@code copyTo == resumeAt}, a removal writes nothing.
- * Edits are recorded in input order. One instance per call: not thread-safe, and not meant to be.
+ * Edits are recorded in input order. Filled by one thread; once a {@code PlaylistRewriter.Plan}
+ * holding it is published (a volatile {@code PlanSlot}), it is only read, by any number of threads.
  */
 final class PlaylistEdits {
   /** Writes nothing: the edit only removes {@code [copyTo, resumeAt)}. */

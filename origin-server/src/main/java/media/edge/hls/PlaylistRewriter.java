@@ -43,6 +43,10 @@ import java.util.function.Predicate;
  *       line, the parameters' length plus one.
  * </ul>
  *
+ * <p>The parse depends only on the playlist's bytes, the parameters' names and the request's host,
+ * not on the token's value, so its result, a {@link Plan}, can be kept beside the cached playlist
+ * (a {@link PlanSlot}) and reused by every request from the same host: such a request costs one copy.
+ *
  * <p>Immutable, so an instance may be shared between threads; it is cheap enough to build per
  * request, from the token that request carried.
  */
@@ -73,11 +77,45 @@ public final class PlaylistRewriter {
   private final byte[] params;
   private final byte[][] tokenNames;
   private final Predicate<String> ownHost;
+  /** What a {@link Plan} made by this rewriter is valid for: the names and the host; null: no reuse. */
+  private final String planKey;
 
-  private PlaylistRewriter(byte[] params, byte[][] tokenNames, Predicate<String> ownHost) {
+  private PlaylistRewriter(byte[] params, byte[][] tokenNames, Predicate<String> ownHost, String planKey) {
     this.params = params;
     this.tokenNames = tokenNames;
     this.ownHost = ownHost;
+    this.planKey = planKey;
+  }
+
+  /**
+   * What {@link #rewrite} decided for one playlist: where the parameters go and which stale ones are
+   * removed. Valid for the same bytes (at the same indices), parameter names and request host, which
+   * {@link #rewrite} checks before reusing one. Immutable once made.
+   */
+  public static final class Plan {
+    private final String key;
+    private final int readerIndex;
+    private final int writerIndex;
+    private final PlaylistEdits edits;
+
+    private Plan(String key, int readerIndex, int writerIndex, PlaylistEdits edits) {
+      this.key = key;
+      this.readerIndex = readerIndex;
+      this.writerIndex = writerIndex;
+      this.edits = edits;
+    }
+  }
+
+  /**
+   * Where the last {@link Plan} for one cached playlist is kept. The holder must drop it when the
+   * bytes change; a cache entry does so by being replaced, with a fresh slot, on a new file version.
+   */
+  public interface PlanSlot {
+    /** The plan kept, or null. */
+    Plan plan();
+
+    /** Keeps {@code plan} in place of the one kept before. */
+    void plan(Plan plan);
   }
 
   /**
@@ -93,6 +131,20 @@ public final class PlaylistRewriter {
    *     content; see {@link #requestHost(String)}
    */
   public static PlaylistRewriter of(String tokenParams, Predicate<String> ownHost) {
+    return of(tokenParams, ownHost, null);
+  }
+
+  /**
+   * A rewriter for a request with this {@code Host} header: {@link #of(String, Predicate)} with
+   * {@link #requestHost(String)}, whose {@link Plan}s can be reused by requests from the same host.
+   */
+  public static PlaylistRewriter forHost(String tokenParams, String hostHeader) {
+    String host = ownHostName(hostHeader);
+    Predicate<String> ownHost = host == null ? any -> false : host::equals;
+    return of(tokenParams, ownHost, host == null ? "" : host);
+  }
+
+  private static PlaylistRewriter of(String tokenParams, Predicate<String> ownHost, String host) {
     List<String> pairs = tokenPairs(tokenParams);
     List<byte[]> names = new ArrayList<>(pairs.size());
     for (String pair : pairs) {
@@ -102,7 +154,15 @@ public final class PlaylistRewriter {
       }
     }
     byte[] params = String.join("&", pairs).getBytes(StandardCharsets.US_ASCII);
-    return new PlaylistRewriter(params, names.toArray(new byte[0][]), ownHost);
+    String planKey = null;
+    if (host != null) {
+      StringBuilder key = new StringBuilder(host).append('\n');
+      for (byte[] name : names) {
+        key.append(new String(name, StandardCharsets.US_ASCII)).append('\n');
+      }
+      planKey = key.toString();
+    }
+    return new PlaylistRewriter(params, names.toArray(new byte[0][]), ownHost, planKey);
   }
 
   /**
@@ -112,8 +172,14 @@ public final class PlaylistRewriter {
    * (an HTTP/1.0 request): only relative URIs are ours.
    */
   public static Predicate<String> requestHost(String hostHeader) {
+    String own = ownHostName(hostHeader);
+    return own == null ? host -> false : own::equals;
+  }
+
+  /** The lower-cased host of a {@code Host} header, without port; null when blank or absent. */
+  private static String ownHostName(String hostHeader) {
     if (hostHeader == null || hostHeader.isBlank()) {
-      return host -> false;
+      return null;
     }
     String value = hostHeader.strip().toLowerCase(Locale.ROOT);
     int end;
@@ -124,8 +190,7 @@ public final class PlaylistRewriter {
       int colon = value.indexOf(':');
       end = colon < 0 ? value.length() : colon;
     }
-    String own = value.substring(0, end);
-    return own::equals;
+    return value.substring(0, end);
   }
 
   /**
@@ -138,9 +203,38 @@ public final class PlaylistRewriter {
    *     cost time
    */
   public ByteBuf rewrite(ByteBuf playlist, ByteBufAllocator allocator) {
+    return rewrite(playlist, allocator, null);
+  }
+
+  /**
+   * {@link #rewrite(ByteBuf, ByteBufAllocator)}, reusing the plan kept in {@code slot} when it was made
+   * for these bytes, names and host, and keeping the one made here otherwise.
+   *
+   * @param slot where the cached playlist keeps its last plan; null: parse every time
+   */
+  public ByteBuf rewrite(ByteBuf playlist, ByteBufAllocator allocator, PlanSlot slot) {
     if (params.length == 0) {
       return playlist.retainedDuplicate();
     }
+    Plan plan = slot == null ? null : slot.plan();
+    if (plan == null || !fits(plan, playlist)) {
+      plan = plan(playlist);
+      if (slot != null && planKey != null) {
+        slot.plan(plan);
+      }
+    }
+    return plan.edits.isEmpty() ? playlist.retainedDuplicate() : plan.edits.apply(playlist, params, allocator);
+  }
+
+  private boolean fits(Plan plan, ByteBuf playlist) {
+    return planKey != null
+        && planKey.equals(plan.key)
+        && plan.readerIndex == playlist.readerIndex()
+        && plan.writerIndex == playlist.writerIndex();
+  }
+
+  /** The parse: every URI of ours and what it needs. */
+  private Plan plan(ByteBuf playlist) {
     int start = playlist.readerIndex();
     int end = playlist.writerIndex();
     PlaylistEdits edits = new PlaylistEdits((end - start) / BYTES_PER_EDIT + 1);
@@ -158,7 +252,7 @@ public final class PlaylistRewriter {
       }
       lineStart = newline + 1;
     }
-    return edits.isEmpty() ? playlist.retainedDuplicate() : edits.apply(playlist, params, allocator);
+    return new Plan(planKey, start, end, edits);
   }
 
   /** One line, without its line ending. */

@@ -270,7 +270,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     FileMeta meta = content.file().meta();
     Planned plan = plan(exchange, meta, content.file().contentType(), content.file().freshness());
     if (plan.immediate == null && propagatesToken(exchange)) {
-      body = withToken(ctx, exchange, body, plan.headers);
+      body = withToken(ctx, exchange, body, plan.headers, content.file());
       plan = new Planned(null, plan.status, plan.headers, new ByteRange(0, body.readableBytes() - 1L));
     } else if (HttpResponseStatus.OK.equals(plan.status) && content.file().hasGzip() && AcceptEncoding.gzip(exchange.headers)) {
       ByteBuf gzip = content.file().retainedGzip();
@@ -340,14 +340,17 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    * (which stay token-free). The answer now differs per token, so shared caches must not keep it
    * and its validator becomes weak; with {@code tokens.set-cookie}, the token also goes into a
    * cookie scoped to its ACL.
+   *
+   * @param plans where the cached playlist keeps its rewrite plan; null: parse it for this answer
    */
-  ByteBuf withToken(ChannelHandlerContext ctx, Exchange exchange, ByteBuf body, HttpHeaders headers) {
+  ByteBuf withToken(
+      ChannelHandlerContext ctx, Exchange exchange, ByteBuf body, HttpHeaders headers, PlaylistRewriter.PlanSlot plans) {
     String token = TokenQuery.escape(exchange.token.token());
     ByteBuf rewritten;
     try {
       rewritten =
-          PlaylistRewriter.of(tokens.name() + "=" + token, PlaylistRewriter.requestHost(exchange.headers.get(HttpHeaderNames.HOST)))
-              .rewrite(body, ctx.alloc());
+          PlaylistRewriter.forHost(tokens.name() + "=" + token, exchange.headers.get(HttpHeaderNames.HOST))
+              .rewrite(body, ctx.alloc(), plans);
     } finally {
       body.release();
     }

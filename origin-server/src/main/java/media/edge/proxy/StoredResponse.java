@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import media.edge.cache.MemoryEntry;
 import media.edge.hls.ContentKind;
+import media.edge.hls.PlaylistRewriter;
 import media.edge.httpcache.StoredHead;
 
 /**
@@ -14,9 +15,12 @@ import media.edge.httpcache.StoredHead;
  * <p>The head is replaced in place when a revalidation returns 304 (RFC 9111 section 4.3.4), so every
  * holder of this entry sees the refreshed freshness at once; the body never changes.
  *
- * <p>Thread-safe: the body is read-only after construction, the head is volatile.
+ * <p>A playlist also keeps the last {@link PlaylistRewriter.Plan} made for its body, which never
+ * changes, so that answers that put the token into every URI skip the parse.
+ *
+ * <p>Thread-safe: the body is read-only after construction, the head and the plan are volatile.
  */
-public final class StoredResponse extends MemoryEntry {
+public final class StoredResponse extends MemoryEntry implements PlaylistRewriter.PlanSlot {
   /** A rough per-entry overhead for headers and bookkeeping, so empty bodies still weigh something. */
   private static final int HEAD_WEIGHT = 512;
 
@@ -24,6 +28,7 @@ public final class StoredResponse extends MemoryEntry {
   private final ContentKind kind;
   private volatile StoredHead head;
   private volatile Answer answer;
+  private volatile PlaylistRewriter.Plan plan;
 
   /** The headers every answer from this entry starts with, for one head version. */
   private record Answer(StoredHead head, String via, HttpHeaders headers) {}
@@ -33,6 +38,16 @@ public final class StoredResponse extends MemoryEntry {
     this.head = head;
     this.body = body;
     this.kind = kind;
+  }
+
+  @Override
+  public PlaylistRewriter.Plan plan() {
+    return plan;
+  }
+
+  @Override
+  public void plan(PlaylistRewriter.Plan plan) {
+    this.plan = plan;
   }
 
   /** Status, headers and times; replaced by a revalidation. */
