@@ -58,6 +58,7 @@
 # Environment (defaults in brackets): DURATION [10] seconds per run; CONNECTIONS ["32 128 512"];
 # ROUNDS [2]; ROWS ["playlist seg400k seg3m mix"]; PINNED_ROWS [same as ROWS, "" to skip];
 # PINNED_CONNECTIONS ["128"]; WARMUP [5] seconds per server per setting; MIX_FILES [1000];
+# MIX_BYTES [the whole segment]: the size of each mix file, its first MIX_BYTES bytes (scale.sh);
 # JAVA_HEAP [256m]: our -Xms and -Xmx (bodies live in direct memory, outside the heap);
 # OURS_MODE [origin]: "edge" measures this server in edge mode instead: an edge (tokens on, no
 # library) in front of an origin of ours (tokens off) on BACK_PORT [18070] and BACK_ADMIN_PORT
@@ -158,33 +159,49 @@ install_tools() {
 
 # ---------------------------------------------------------------- 2. content
 
-RECIPE="v1 400k:640x360@700k+96k/4s*30 3m:1280x720@3900k+96k/6s*2 mix:$MIX_FILES"
+RECIPE="v1 400k:640x360@700k+96k/4s*30 3m:1280x720@3900k+96k/6s*2"
+MIX_RECIPE="v2 $MIX_FILES x ${MIX_BYTES:-all} of 400k/seg_001.ts"
 
 make_content() {
   if [[ -f $LIB/.recipe && $(cat "$LIB/.recipe") == "$RECIPE" ]]; then
-    log "content: reusing $LIB"
+    log "content: reusing the titles in $LIB"
+  else
+    log "content: encoding with ffmpeg into $LIB"
+    rm -rf "$LIB"
+    mkdir -p "$LIB/title/400k" "$LIB/title/3m"
+    encode() { # dir size video_rate seconds segment_seconds
+      local dir=$1 size=$2 rate=$3 secs=$4 seg=$5
+      ffmpeg -hide_banner -loglevel error -y \
+        -f lavfi -i "testsrc2=size=$size:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+        -t "$secs" -c:v libx264 -preset veryfast -g $((seg * 25)) -keyint_min $((seg * 25)) -sc_threshold 0 \
+        -b:v "$rate" -minrate "$rate" -maxrate "$rate" -bufsize "$rate" -x264-params nal-hrd=cbr \
+        -c:a aac -b:a 96k -ac 2 \
+        -f hls -hls_time "$seg" -hls_playlist_type vod \
+        -hls_segment_filename "$dir/seg_%03d.ts" "$dir/playlist.m3u8"
+    }
+    encode "$LIB/title/400k" 640x360 700k 120 4
+    encode "$LIB/title/3m" 1280x720 3900k 12 6
+    printf '%s' "$RECIPE" >"$LIB/.recipe"
+  fi
+  if [[ -f $LIB/mix/.recipe && $(cat "$LIB/mix/.recipe") == "$MIX_RECIPE" ]]; then
     return
   fi
-  log "content: encoding with ffmpeg into $LIB"
-  rm -rf "$LIB"
-  mkdir -p "$LIB/title/400k" "$LIB/title/3m" "$LIB/mix"
-  encode() { # dir size video_rate seconds segment_seconds
-    local dir=$1 size=$2 rate=$3 secs=$4 seg=$5
-    ffmpeg -hide_banner -loglevel error -y \
-      -f lavfi -i "testsrc2=size=$size:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-      -t "$secs" -c:v libx264 -preset veryfast -g $((seg * 25)) -keyint_min $((seg * 25)) -sc_threshold 0 \
-      -b:v "$rate" -minrate "$rate" -maxrate "$rate" -bufsize "$rate" -x264-params nal-hrd=cbr \
-      -c:a aac -b:a 96k -ac 2 \
-      -f hls -hls_time "$seg" -hls_playlist_type vod \
-      -hls_segment_filename "$dir/seg_%03d.ts" "$dir/playlist.m3u8"
-  }
-  encode "$LIB/title/400k" 640x360 700k 120 4
-  encode "$LIB/title/3m" 1280x720 3900k 12 6
-  local i
-  for ((i = 0; i < MIX_FILES; i++)); do
-    cp "$LIB/title/400k/seg_001.ts" "$(printf '%s/mix/seg_%04d.ts' "$LIB" "$i")"
-  done
-  printf '%s' "$RECIPE" >"$LIB/.recipe"
+  log "content: $MIX_FILES mix files (${MIX_BYTES:-all} bytes of a 400k segment each)"
+  rm -rf "$LIB/mix"
+  mkdir -p "$LIB/mix"
+  # Copies, not links: the page cache and our memory tier then hold that many distinct bodies. One
+  # perl process writes them all; a cp per file took minutes for 100,000.
+  perl -e '
+    my ($src, $dir, $n, $bytes) = @ARGV;
+    open(my $in, "<:raw", $src) or die "$src: $!";
+    local $/; my $body = <$in>; close $in;
+    $body = substr($body, 0, $bytes) if $bytes > 0;
+    for my $i (0 .. $n - 1) {
+      my $path = sprintf("%s/seg_%04d.ts", $dir, $i);
+      open(my $out, ">:raw", $path) or die "$path: $!";
+      print $out $body; close $out or die "$path: $!";
+    }' "$LIB/title/400k/seg_001.ts" "$LIB/mix" "$MIX_FILES" "${MIX_BYTES:-0}"
+  printf '%s' "$MIX_RECIPE" >"$LIB/mix/.recipe"
 }
 
 # ---------------------------------------------------------------- 3. our server
