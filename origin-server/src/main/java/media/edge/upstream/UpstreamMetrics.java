@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,17 @@ import java.util.List;
  */
 final class UpstreamMetrics {
   private static final String[] STATUS_CLASSES = {"2xx", "3xx", "4xx", "5xx"};
+
+  /**
+   * Histogram buckets, in seconds, so that dashboards and alerts can take quantiles of upstream latency
+   * ({@code histogram_quantile} over {@code edge_upstream_requests_seconds_bucket}); from a fast shield hit
+   * to {@code upstream.response-timeout}'s default of 10 s.
+   */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
+  };
 
   private final MeterRegistry registry;
   private final Timer[] byStatusClass = new Timer[STATUS_CLASSES.length];
@@ -51,6 +63,7 @@ final class UpstreamMetrics {
     return Timer.builder("edge.upstream.requests")
         .description("Upstream fetches, from the call to the last callback, by outcome")
         .tag("outcome", outcome)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
 
