@@ -35,6 +35,9 @@
 #  6. Drives both with `wrk -t1 -cC -dD --latency --timeout 10s`, A/B/A/B (ROUNDS rounds, ours
 #     first) for each row and connection count, after an unmeasured warm-up of each server:
 #       playlist  /title/400k/playlist.m3u8 (ours rewrites it: every URI gets the token appended)
+#       playlist-hdr  the same playlist, our token sent in an "hdnts" request header instead of the
+#                 query, so ours sends it as stored, the same bytes as nginx: the rewrite's cost
+#                 is the difference between the two playlist rows (nginx runs the same as "playlist")
 #       seg400k   /title/400k/seg_001.ts
 #       seg3m     /title/3m/seg_000.ts
 #       mix       round-robin over the MIX_FILES files (wrk.lua, one signed path a line)
@@ -57,7 +60,8 @@
 #
 # Environment (defaults in brackets): DURATION [10] seconds per run; CONNECTIONS ["32 128 512"];
 # ROUNDS [2]; ROWS ["playlist seg400k seg3m mix"]; PINNED_ROWS [same as ROWS, "" to skip];
-# PINNED_CONNECTIONS ["128"]; WARMUP [5] seconds per server per setting; MIX_FILES [1000];
+# PINNED_CONNECTIONS ["128"]; WARMUP [15] seconds per server per setting
+# and warm-up row (the JIT keeps compiling for about 30 s of traffic; a server runs for days); MIX_FILES [1000];
 # MIX_BYTES [the whole segment]: the size of each mix file, its first MIX_BYTES bytes (scale.sh);
 # JAVA_HEAP [256m]: our -Xms and -Xmx (bodies live in direct memory, outside the heap);
 # OURS_MODE [origin]: "edge" measures this server in edge mode instead: an edge (tokens on, no
@@ -78,7 +82,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"32 128 512"}
 ROUNDS=${ROUNDS:-2}
-ROWS=${ROWS:-"playlist seg400k seg3m mix"}
+ROWS=${ROWS:-"playlist playlist-hdr seg400k seg3m mix"}
 JAVA_HEAP=${JAVA_HEAP:-256m}
 OURS_MODE=${OURS_MODE:-origin}
 [[ $OURS_MODE == origin || $OURS_MODE == edge ]] || { echo "OURS_MODE must be origin or edge, not $OURS_MODE" >&2; exit 2; }
@@ -86,7 +90,7 @@ BACK_PORT=${BACK_PORT:-18070}
 BACK_ADMIN_PORT=${BACK_ADMIN_PORT:-18071}
 PINNED_ROWS=${PINNED_ROWS-$ROWS}
 PINNED_CONNECTIONS=${PINNED_CONNECTIONS:-128}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15}
 MIX_FILES=${MIX_FILES:-1000}
 OUT=${OUT:-$HERE/out}
 OURS_PORT=${OURS_PORT:-18080}
@@ -332,7 +336,7 @@ nginx_sign_all() {
 
 row_path() {
   case $1 in
-    playlist) echo /title/400k/playlist.m3u8 ;;
+    playlist | playlist-hdr) echo /title/400k/playlist.m3u8 ;;
     seg400k) echo /title/400k/seg_001.ts ;;
     seg3m) echo /title/3m/seg_000.ts ;;
     *) die "unknown row $1" ;;
@@ -396,6 +400,12 @@ run_wrk() {
     url="$base/"
     WRK_PATHS=$RUN/$server-mix.txt /usr/bin/time -f '%U %S' -o "$out.time" "${pre[@]}" \
       wrk -t1 -c"$conns" -d"${dur}s" --timeout 10s --latency -s "$HERE/wrk.lua" "$url" >"$out" 2>&1
+  elif [[ $row == playlist-hdr && $server == ours ]]; then
+    # The token in a request header: nothing to propagate, so the playlist goes out as stored, the
+    # same bytes nginx sends; the difference from "playlist" is the cost of the rewrite.
+    WRK_PATHS= /usr/bin/time -f '%U %S' -o "$out.time" "${pre[@]}" \
+      wrk -t1 -c"$conns" -d"${dur}s" --timeout 10s --latency -s "$HERE/wrk.lua" -H "hdnts: $OURS_TOKEN" \
+      "$base$(row_path "$row")" >"$out" 2>&1
   else
     url="$base$(grep -m1 "^$(row_path "$row")?" "$RUN/$server-all.txt")"
     WRK_PATHS= /usr/bin/time -f '%U %S' -o "$out.time" "${pre[@]}" \
