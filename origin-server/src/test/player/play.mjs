@@ -8,13 +8,18 @@
 //
 // Prints exactly one JSON line on stdout:
 //   {"played":true|false,"currentTime":n,"levels":n,"fragmentsLoaded":n,
-//    "fatalError":null|"type/details","userAgent":"...","mseAvcAac":true|false,"elapsedMs":n}
+//    "fatalError":null|"type/details","userAgent":"...","mseAvcAac":true|false,
+//    "protocols":["h2"|"http/1.1",...],"elapsedMs":n}
 // and exits 0 only when video.currentTime reached minSeconds. Browser console errors, page
 // errors and hls.js non-fatal errors go to stderr. Exit 1: did not play; exit 2: bad arguments.
 //
 // The page is about:blank filled with page.setContent(), so it has an opaque origin: every request
 // to the server is cross-origin (Origin: null) and exercises the server's CORS headers.
 // CHROMIUM overrides the browser binary (default /usr/bin/chromium, the Debian package).
+// IGNORE_HTTPS_ERRORS=1 accepts a certificate the browser cannot verify (a development certificate
+// made by --tls-self-signed). "protocols" lists the HTTP versions the browser's network stack used
+// for the server's answers (Chromium's DevTools protocol, Network.responseReceived), so a caller can
+// tell HTTP/2 from HTTP/1.1.
 
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -138,7 +143,9 @@ async function main() {
     fatalError: null,
     userAgent: null,
     mseAvcAac: null,
+    protocols: [],
   };
+  const protocols = new Set();
 
   // Plain launch() gives every run a fresh temporary profile that Playwright deletes on close.
   let browser;
@@ -149,7 +156,13 @@ async function main() {
       args: CHROMIUM_ARGS,
       timeout: timeoutMs,
     });
-    const page = await browser.newPage();
+    const context = await browser.newContext({ ignoreHTTPSErrors: process.env.IGNORE_HTTPS_ERRORS === '1' });
+    const page = await context.newPage();
+    const devtools = await context.newCDPSession(page);
+    await devtools.send('Network.enable');
+    devtools.on('Network.responseReceived', (event) => {
+      if (event.response && event.response.protocol) protocols.add(event.response.protocol);
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') process.stderr.write(`console.error: ${message.text()}\n`);
     });
@@ -173,6 +186,7 @@ async function main() {
     if (browser) await browser.close().catch(() => {});
   }
 
+  result.protocols = [...protocols].sort();
   result.elapsedMs = Date.now() - started;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exitCode = result.played ? 0 : 1;
