@@ -2,6 +2,7 @@ package media.edge.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,10 +20,12 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -161,8 +164,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       proxy.error(ctx, exchange, 508);
       return;
     }
+    Channel connection = ConnectionTracker.connection(ctx.channel());
     exchange.client =
-        proxies.client(ctx.channel().remoteAddress(), ctx.channel().attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
+        proxies.client(connection.remoteAddress(), connection.attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
     LibraryPath.Parsed parsed = LibraryPath.parse(exchange.token.path());
     switch (parsed.outcome()) {
       case BAD_REQUEST:
@@ -299,6 +303,13 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     finish(ctx, exchange, response, null);
   }
 
+  /**
+   * Reads of a file sent in chunks (TLS, HTTP/2): four TLS records, or four HTTP/2 frames of the
+   * default size, per pooled buffer; {@code ChunkedWriteHandler} reads the next only when the channel
+   * is writable, so a slow reader holds one or two of them, not the file.
+   */
+  private static final int FILE_CHUNK_BYTES = 64 * 1024;
+
   private void serveDisk(ChannelHandlerContext ctx, Exchange exchange, Content.OnDisk content) {
     FileMeta meta = content.meta();
     Planned plan = plan(exchange, meta, content.contentType(), content.freshness());
@@ -314,6 +325,20 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status, plan.headers);
+    if (!ZeroCopy.possible(ctx.channel())) {
+      HttpChunkedInput chunks;
+      try {
+        chunks = new HttpChunkedInput(new ChunkedNioFile(channel, plan.range.first(), plan.range.length(), FILE_CHUNK_BYTES));
+      } catch (IOException e) {
+        closeQuietly(channel);
+        finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
+        return;
+      }
+      ctx.write(head);
+      // Ends with the last content; the written future completes once the whole file went out.
+      finish(ctx, exchange, chunks, head);
+      return;
+    }
     // Head and body leave together, as nginx's tcp_nopush does: uncorked, the head went out as a
     // lone small segment ahead of the sendfile data and 400 KB answers ran at half the rate.
     boolean corked = cork(ctx, true);
@@ -322,6 +347,14 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     finish(ctx, exchange, LastHttpContent.EMPTY_LAST_CONTENT, head);
     if (corked) {
       cork(ctx, false);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // nothing was read from it
     }
   }
 
