@@ -58,30 +58,7 @@ public record DevelopmentCertificate(Path certFile, Path keyFile, String sha256,
       KeyPair pair = generator.generateKeyPair();
       Instant now = clock.instant();
       Instant notAfter = now.plus(VALIDITY);
-      X500Name name = new X500Name("CN=localhost, O=origin-server development");
-      JcaX509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-              name,
-              new BigInteger(64, new SecureRandom()).setBit(63),
-              Date.from(now.minus(Duration.ofMinutes(5))), // a little slack for a client clock behind ours
-              Date.from(notAfter),
-              name,
-              pair.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"),
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-            new GeneralName(GeneralName.iPAddress, "::1"),
-          }));
-      X509Certificate certificate =
-          new JcaX509CertificateConverter()
-              .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+      X509Certificate certificate = selfSigned(pair, now, notAfter);
 
       Files.createDirectories(dir);
       ownerOnly(dir, "rwx------");
@@ -97,13 +74,43 @@ public record DevelopmentCertificate(Path certFile, Path keyFile, String sha256,
     }
   }
 
+  /** A certificate for localhost, 127.0.0.1 and ::1 signed by its own key (EC or RSA). */
+  static X509Certificate selfSigned(KeyPair pair, Instant now, Instant notAfter)
+      throws GeneralSecurityException, OperatorCreationException, IOException {
+    X500Name name = new X500Name("CN=localhost, O=origin-server development");
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            new BigInteger(64, new SecureRandom()).setBit(63),
+            Date.from(now.minus(Duration.ofMinutes(5))), // a little slack for a client clock behind ours
+            Date.from(notAfter),
+            name,
+            pair.getPublic());
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    builder.addExtension(
+        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(new GeneralName[] {
+          new GeneralName(GeneralName.dNSName, "localhost"),
+          new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+          new GeneralName(GeneralName.iPAddress, "::1"),
+        }));
+    String signature = "RSA".equals(pair.getPrivate().getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+    return new JcaX509CertificateConverter()
+        .getCertificate(builder.build(new JcaContentSignerBuilder(signature).build(pair.getPrivate())));
+  }
+
   /** SHA-256 of the DER encoding, as {@code AB:CD:...}. */
   static String fingerprint(X509Certificate certificate) throws GeneralSecurityException {
     byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
     return HexFormat.ofDelimiter(":").formatHex(digest).toUpperCase(Locale.ROOT);
   }
 
-  private static String pem(Object object) throws IOException {
+  /** PEM text: a private key as PKCS#8, anything else as Bouncy Castle writes it. */
+  static String pem(Object object) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       writer.writeObject(object instanceof java.security.PrivateKey key

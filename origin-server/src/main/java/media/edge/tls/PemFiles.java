@@ -80,7 +80,7 @@ final class PemFiles {
         }
       }
     } catch (IOException | CertificateException | RuntimeException e) {
-      throw new TlsFileException(CERT_KEY, file, expected + "; " + reason(e));
+      throw new TlsFileException(CERT_KEY, file, expected + "; " + reason(e), e);
     }
     if (chain.isEmpty()) {
       throw new TlsFileException(CERT_KEY, file, expected + "; no certificate found");
@@ -96,7 +96,7 @@ final class PemFiles {
         PEMParser parser = new PEMParser(reader)) {
       for (Object object = parser.readObject(); object != null && key == null; object = parser.readObject()) {
         if (object instanceof PEMKeyPair pair) {
-          key = converter.getKeyPair(pair).getPrivate();
+          key = converter.getPrivateKey(pair.getPrivateKeyInfo());
         } else if (object instanceof PrivateKeyInfo info) {
           key = converter.getPrivateKey(info);
         } else if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
@@ -104,7 +104,7 @@ final class PemFiles {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new TlsFileException(KEY_KEY, file, expected + "; " + reason(e));
+      throw new TlsFileException(KEY_KEY, file, expected + "; " + reason(e), e);
     }
     if (key == null) {
       throw new TlsFileException(KEY_KEY, file, expected + "; no private key found");
