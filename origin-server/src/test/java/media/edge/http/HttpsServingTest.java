@@ -32,6 +32,9 @@ import media.edge.token.EdgeAuthSigner;
 import media.edge.token.TokenClaims;
 import media.edge.token.TokenKeyGenerator;
 import media.edge.token.TokenQuery;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -281,10 +284,16 @@ class HttpsServingTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
+  @AfterAll
+  static void deleteCertificates() throws IOException {
+    try (Stream<Path> walk = Files.walk(CERTS)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   private static Path tempDir() {
     try {
       Path dir = Files.createTempDirectory("edge-tls-test-");
-      dir.toFile().deleteOnExit();
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
