@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * {@code FlowControlHandler}: the channel does not auto-read, and this handler asks for the next
  * request only when the current response has been written, so pipelined requests are answered
  * in order and a slow reader is not sent more than one response at a time.
+ * On HTTP/2 the same instance sits at the end of each stream's pipeline: a stream carries one
+ * request, and HTTP/2's own flow control paces the connection. Files go out with {@code sendfile}
+ * where {@link ZeroCopy} allows it, otherwise in chunks through a {@code ChunkedWriteHandler}.
  *
  * <p>Each request walks a ladder of guard clauses, each ending in one status: decode failure
  * (400/414/431), protocol version (505), method (405 or the OPTIONS answer), path (400/404),
