@@ -1,7 +1,10 @@
 package media.edge.cache;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.IllegalReferenceCountException;
 import java.io.IOException;
@@ -59,6 +62,32 @@ public final class FileSource {
       return new SharedRegion(channel, position, count);
     }
     return new DefaultFileRegion(FileChannel.open(file, StandardOpenOption.READ), position, count);
+  }
+
+  /**
+   * The bytes {@code [position, position + count)} read in chunks of {@code chunkSize}, for a channel
+   * that cannot take a file region (TLS, HTTP/2). Reads are positional, so they share the kept
+   * descriptor as regions do. The caller (Netty's {@code ChunkedWriteHandler}) closes it.
+   *
+   * @throws IOException when the file cannot be opened (gone since it was looked up)
+   */
+  public ChunkedInput<ByteBuf> chunks(long position, long count, int chunkSize) throws IOException {
+    SharedChannel channel = sharedChannel();
+    if (channel != null && channel.tryRetain()) {
+      try {
+        return new SharedChunks(channel, position, count, chunkSize);
+      } catch (IOException | RuntimeException e) {
+        channel.release();
+        throw e;
+      }
+    }
+    FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      return new ChunkedNioFile(opened, position, count, chunkSize);
+    } catch (IOException | RuntimeException e) {
+      opened.close();
+      throw e;
+    }
   }
 
   /** True when a descriptor is kept open now: for tests. */
@@ -129,6 +158,25 @@ public final class FileSource {
     @Override
     public SharedChannel touch(Object hint) {
       return this;
+    }
+  }
+
+  /** Chunked reads of the shared channel; closing drops a reference instead of closing it. */
+  private static final class SharedChunks extends ChunkedNioFile {
+    private final SharedChannel channel;
+    private boolean closed;
+
+    SharedChunks(SharedChannel channel, long position, long count, int chunkSize) throws IOException {
+      super(channel.channel, position, count, chunkSize);
+      this.channel = channel;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        channel.release();
+      }
     }
   }
 

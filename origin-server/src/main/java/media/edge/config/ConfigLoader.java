@@ -48,6 +48,9 @@ import static media.edge.config.Settings.SERVER_MAX_URI_BYTES;
 import static media.edge.config.Settings.SERVER_PORT;
 import static media.edge.config.Settings.SERVER_PROXY_PROTOCOL;
 import static media.edge.config.Settings.SERVER_TRUSTED_PROXIES;
+import static media.edge.config.Settings.SERVER_TLS_CERT_FILE;
+import static media.edge.config.Settings.SERVER_TLS_KEY_FILE;
+import static media.edge.config.Settings.SERVER_TLS_RELOAD_INTERVAL;
 import static media.edge.config.Settings.TOKENS_ALGORITHM;
 import static media.edge.config.Settings.TOKENS_CLOCK_SKEW;
 import static media.edge.config.Settings.TOKENS_EXEMPT_PREFIXES;
@@ -104,7 +107,8 @@ public final class ConfigLoader {
   public static EdgeConfig defaults() {
     return new EdgeConfig(
         new ServerConfig(
-            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false),
+            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
+            TlsConfig.NONE),
         new LibraryConfig(Path.of("./library")),
         new CacheConfig(536870912L, 16777216L, Duration.ofSeconds(1)),
         new HttpConfig(
@@ -234,6 +238,20 @@ public final class ConfigLoader {
     }
 
     checkTokenKeys(values);
+    checkTlsFiles(values);
+  }
+
+  /**
+   * Like key files, certificate and key must be there at start-up. Existence only, and each on its own:
+   * the server parses them, and refuses one without the other, when it starts.
+   */
+  private static void checkTlsFiles(Values values) throws ConfigException {
+    for (Setting<Optional<Path>> setting : List.of(SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE)) {
+      Optional<Path> file = values.get(setting);
+      if (file.isPresent() && !isReadableFile(file.get())) {
+        throw values.refuse(setting, "an existing, readable PEM file");
+      }
+    }
   }
 
   /**
@@ -277,7 +295,11 @@ public final class ConfigLoader {
             v.get(SERVER_IO_THREADS),
             v.get(SERVER_FILE_THREADS),
             v.get(SERVER_TRUSTED_PROXIES),
-            v.get(SERVER_PROXY_PROTOCOL)),
+            v.get(SERVER_PROXY_PROTOCOL),
+            new TlsConfig(
+                v.get(SERVER_TLS_CERT_FILE).orElse(null),
+                v.get(SERVER_TLS_KEY_FILE).orElse(null),
+                v.get(SERVER_TLS_RELOAD_INTERVAL))),
         new LibraryConfig(v.get(LIBRARY_ROOT).orElse(null)),
         new CacheConfig(
             v.get(CACHE_MEMORY_BYTES),

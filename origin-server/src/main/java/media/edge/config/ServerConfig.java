@@ -2,6 +2,7 @@ package media.edge.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Listening sockets, connection limits and lifecycle.
@@ -20,6 +21,7 @@ import java.util.List;
  *     {@code X-Forwarded-For} believed ({@code server.trusted-proxies})
  * @param proxyProtocol every data connection starts with a PROXY protocol v1/v2 header, accepted only
  *     from trusted proxies, which names the client ({@code server.proxy-protocol})
+ * @param tls HTTPS on the data port ({@code server.tls.*})
  */
 public record ServerConfig(
     String bind,
@@ -32,44 +34,53 @@ public record ServerConfig(
     int ioThreads,
     int fileThreads,
     List<String> trustedProxies,
-    boolean proxyProtocol) {
+    boolean proxyProtocol,
+    TlsConfig tls) {
 
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
+    Objects.requireNonNull(tls, "tls");
   }
 
   /** Returns a copy listening on other ports (0 = ephemeral). */
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol);
+        trustedProxies, proxyProtocol, tls);
   }
 
   /** Returns a copy bound to another address. */
   public ServerConfig withBind(String bind) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol);
+        trustedProxies, proxyProtocol, tls);
   }
 
   /** Returns a copy with another idle timeout. */
   public ServerConfig withIdleTimeout(Duration idleTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol);
+        trustedProxies, proxyProtocol, tls);
   }
 
   /** Returns a copy with other proxy settings. */
   public ServerConfig withProxies(List<String> trustedProxies, boolean proxyProtocol) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol);
+        trustedProxies, proxyProtocol, tls);
   }
 
   /** Returns a copy with another drain deadline. */
   public ServerConfig withDrainTimeout(Duration drainTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol);
+        trustedProxies, proxyProtocol, tls);
+  }
+
+  /** Returns a copy with other TLS settings. */
+  public ServerConfig withTls(TlsConfig tls) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies, proxyProtocol, tls);
   }
 }

@@ -71,6 +71,12 @@ final class Settings {
       setting("server.trusted-proxies", PROXIES, c -> c.server().trustedProxies());
   static final Setting<Boolean> SERVER_PROXY_PROTOCOL =
       setting("server.proxy-protocol", BOOLEAN, c -> c.server().proxyProtocol());
+  static final Setting<Optional<Path>> SERVER_TLS_CERT_FILE =
+      setting("server.tls.cert-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.server().tls().certFile()));
+  static final Setting<Optional<Path>> SERVER_TLS_KEY_FILE =
+      setting("server.tls.key-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.server().tls().keyFile()));
+  static final Setting<Duration> SERVER_TLS_RELOAD_INTERVAL =
+      setting("server.tls.reload-interval", DURATION, c -> c.server().tls().reloadInterval());
 
   static final Setting<Optional<Path>> LIBRARY_ROOT =
       setting("library.root", OPTIONAL_DIRECTORY, c -> Optional.ofNullable(c.library().root()));
@@ -177,6 +183,7 @@ final class Settings {
       SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
+      SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_RELOAD_INTERVAL,
       LIBRARY_ROOT,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE, CACHE_SENDFILE_MIN_BYTES,
       CACHE_IMMUTABLE_REVALIDATE, CACHE_OPEN_FILES,

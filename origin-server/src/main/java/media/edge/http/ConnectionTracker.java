@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -12,6 +13,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 /**
  * Knows every open data connection, for the {@code edge_connections_active} gauge and for draining:
  * on shutdown, idle keep-alive connections are closed at once and busy ones after their response.
+ * An HTTP/2 connection is never marked busy (its streams are): closing it sends GOAWAY, and Netty's
+ * HTTP/2 handler waits for the streams in flight, up to {@code server.drain-timeout}, before it closes.
  * Must sit first in the pipeline. Thread-safe (a {@link ChannelGroup} plus channel attributes).
  */
 @Sharable
@@ -30,6 +33,14 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     }
     channels.add(ctx.channel());
     super.channelActive(ctx);
+  }
+
+  /**
+   * The connection a request arrived on: the channel itself, or for an HTTP/2 stream its parent, which
+   * carries the peer's address and the PROXY protocol's answer.
+   */
+  static Channel connection(Channel channel) {
+    return channel instanceof Http2StreamChannel ? channel.parent() : channel;
   }
 
   /** Open connections now. */

@@ -2,6 +2,7 @@ package media.edge.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -50,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * {@code FlowControlHandler}: the channel does not auto-read, and this handler asks for the next
  * request only when the current response has been written, so pipelined requests are answered
  * in order and a slow reader is not sent more than one response at a time.
+ * On HTTP/2 the same instance sits at the end of each stream's pipeline: a stream carries one
+ * request, and HTTP/2's own flow control paces the connection. Files go out with {@code sendfile}
+ * where {@link ZeroCopy} allows it, otherwise in chunks through a {@code ChunkedWriteHandler}.
  *
  * <p>Each request walks a ladder of guard clauses, each ending in one status: decode failure
  * (400/414/431), protocol version (505), method (405 or the OPTIONS answer), path (400/404),
@@ -159,8 +164,9 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       proxy.error(ctx, exchange, 508);
       return;
     }
+    Channel connection = ConnectionTracker.connection(ctx.channel());
     exchange.client =
-        proxies.client(ctx.channel().remoteAddress(), ctx.channel().attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
+        proxies.client(connection.remoteAddress(), connection.attr(ProxyProtocolHandler.SOURCE).get(), exchange.headers);
     LibraryPath.Parsed parsed = LibraryPath.parse(exchange.token.path());
     switch (parsed.outcome()) {
       case BAD_REQUEST:
@@ -297,11 +303,32 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     finish(ctx, exchange, response, null);
   }
 
+  /**
+   * Reads of a file sent in chunks (TLS, HTTP/2): four TLS records, or four HTTP/2 frames of the
+   * default size, per pooled buffer; {@code ChunkedWriteHandler} reads the next only when the channel
+   * is writable, so a slow reader holds one or two of them, not the file.
+   */
+  private static final int FILE_CHUNK_BYTES = 64 * 1024;
+
   private void serveDisk(ChannelHandlerContext ctx, Exchange exchange, Content.OnDisk content) {
     FileMeta meta = content.meta();
     Planned plan = plan(exchange, meta, content.contentType(), content.freshness());
     if (plan.immediate != null || exchange.head) {
       finish(ctx, exchange, plan.immediate != null ? plan.immediate : Responses.withoutBody(plan.status, plan.headers), null);
+      return;
+    }
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status, plan.headers);
+    if (!ZeroCopy.possible(ctx.channel())) {
+      HttpChunkedInput chunks;
+      try {
+        chunks = new HttpChunkedInput(content.source().chunks(plan.range.first(), plan.range.length(), FILE_CHUNK_BYTES));
+      } catch (IOException e) {
+        finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
+        return;
+      }
+      ctx.write(head);
+      // Ends with the last content; the written future completes once the whole file went out.
+      finish(ctx, exchange, chunks, head);
       return;
     }
     FileRegion region;
@@ -311,7 +338,6 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       finish(ctx, exchange, responses.error(exchange.headers, HttpResponseStatus.NOT_FOUND), null);
       return;
     }
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, plan.status, plan.headers);
     // Head and body leave together, as nginx's tcp_nopush does: uncorked, the head went out as a
     // lone small segment ahead of the sendfile data and 400 KB answers ran at half the rate.
     boolean corked = cork(ctx, true);

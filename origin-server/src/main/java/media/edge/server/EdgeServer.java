@@ -30,6 +30,8 @@ import media.edge.config.EdgeCacheConfig;
 import media.edge.config.UpstreamSection;
 import media.edge.disk.DiskTier;
 import media.edge.proxy.EdgeCache;
+import media.edge.tls.ServerTls;
+import media.edge.tls.TlsFileException;
 import media.edge.proxy.ProxyMetrics;
 import media.edge.upstream.UpstreamClient;
 import media.edge.upstream.UpstreamConfig;
@@ -57,6 +59,7 @@ public final class EdgeServer implements AutoCloseable {
   private final MemoryTier memory;
   private final ContentStore store;
   private final EdgeMetrics metrics;
+  private final ServerTls tls;
   private final ConnectionTracker connections;
   private final Readiness readiness;
   private final String transport;
@@ -83,12 +86,22 @@ public final class EdgeServer implements AutoCloseable {
       housekeeping.shutdownNow();
       throw e;
     }
+    this.metrics = EdgeMetrics.create();
+    try {
+      this.tls = config.server().tls().enabled()
+          ? ServerTls.open(config.server().tls(), metrics.registry(), housekeeping)
+          : null;
+    } catch (TlsFileException e) {
+      tokenKeys.close();
+      housekeeping.shutdownNow();
+      metrics.close();
+      throw new StartupException(e.getMessage(), e);
+    }
     Transport chosen = Transport.best();
     this.transport = chosen.name();
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory());
     this.workerGroup = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), chosen.ioHandlerFactory());
     this.fileIo = FileIoExecutor.create(config.server().fileThreads());
-    this.metrics = EdgeMetrics.create();
     this.memory = new MemoryTier(config.cache().memoryBytes(), ticker);
     CachePolicy policy =
         new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate(), config.cache().immutableRevalidate());
@@ -224,7 +237,7 @@ public final class EdgeServer implements AutoCloseable {
                   .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                   .childHandler(
                       new DataChannelInitializer(
-                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock, edge, nodeName)),
+                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock, edge, nodeName, tls)),
               "server.port",
               config.server().port());
       adminChannel =
@@ -242,10 +255,11 @@ public final class EdgeServer implements AutoCloseable {
     }
     readiness.ready();
     LOG.info(
-        "serving {}{} on port {} (admin {}), transport {}, memory tier {} bytes",
+        "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes",
         config.library().root() == null ? "" : config.library().root(),
         edge == null ? "" : " in front of " + config.upstream().urls() + " as " + nodeName,
         port(),
+        tls == null ? "HTTP/1.1" : "HTTPS, h2 and http/1.1, TLS by " + tls.provider(),
         adminPort(),
         transport,
         config.cache().memoryBytes());
@@ -299,9 +313,17 @@ public final class EdgeServer implements AutoCloseable {
     return store;
   }
 
-  /** Re-reads the token key file (SIGHUP). */
+  /** Re-reads the token key file and the TLS certificate and key (SIGHUP). */
   public void reloadKeys() {
     tokenKeys.reload();
+    if (tls != null) {
+      tls.reload();
+    }
+  }
+
+  /** The data port's TLS, or null for plaintext; tests check which certificate is in force. */
+  public ServerTls tls() {
+    return tls;
   }
 
   /** The token keys in force, for signing demo URLs; null when tokens are not configured. */
@@ -379,6 +401,9 @@ public final class EdgeServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     tokenKeys.close();
+    if (tls != null) {
+      tls.close();
+    }
     if (edge != null && edge.disk() != null) {
       edge.disk().close();
     }

@@ -1,8 +1,11 @@
 package media.edge.server;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import media.edge.config.ConfigException;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
+import media.edge.tls.DevelopmentCertificate;
 import media.edge.token.TokenAlgorithm;
 import media.edge.token.TokenClaims;
 import media.edge.token.TokenKeyGenerator;
@@ -91,6 +95,31 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** {@code --tls-self-signed}, shared by {@code serve} and {@code demo}. */
+  static class TlsOptions {
+    @Option(
+        names = "--tls-self-signed",
+        description = "Serve HTTPS (h2 and http/1.1) with a development certificate made for this run"
+            + " (localhost, 127.0.0.1, ::1; 7 days); sets server.tls.cert-file and key-file.")
+    boolean selfSigned;
+
+    /** Makes the certificate when asked, points the TLS keys at it; null when not asked. */
+    DevelopmentCertificate into(Map<String, String> overrides) throws IOException {
+      if (!selfSigned) {
+        return null;
+      }
+      Path dir = Files.createTempDirectory("origin-server-tls-");
+      DevelopmentCertificate certificate = DevelopmentCertificate.generate(dir, Clock.systemUTC());
+      // Registered first, deleted last: the folder must be empty by then.
+      dir.toFile().deleteOnExit();
+      certificate.keyFile().toFile().deleteOnExit();
+      certificate.certFile().toFile().deleteOnExit();
+      overrides.put("server.tls.cert-file", certificate.certFile().toString());
+      overrides.put("server.tls.key-file", certificate.keyFile().toString());
+      return certificate;
+    }
+  }
+
   /** {@code serve}: serves a library folder. */
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve an HLS library.")
   static final class Serve implements Callable<Integer> {
@@ -104,22 +133,25 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin PortOptions ports = new PortOptions();
 
+    @CommandLine.Mixin TlsOptions tls = new TlsOptions();
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       Map<String, String> overrides = new LinkedHashMap<>();
       if (library != null) {
         overrides.put("library.root", library);
       }
       ports.into(overrides);
+      DevelopmentCertificate certificate = tls.into(overrides);
       EdgeConfig edge;
       try {
         edge = ConfigLoader.load(config, env, overrides);
       } catch (ConfigException e) {
         return fail(spec.commandLine().getErr(), e.getMessage());
       }
-      return runUntilStopped(edge, spec.commandLine().getOut(), spec.commandLine().getErr(), null);
+      return runUntilStopped(edge, spec.commandLine().getOut(), spec.commandLine().getErr(), null, certificate);
     }
   }
 
@@ -129,6 +161,8 @@ public final class Main implements Callable<Integer> {
     Map<String, String> env = Map.of();
 
     @CommandLine.Mixin PortOptions ports = new PortOptions();
+
+    @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -141,13 +175,14 @@ public final class Main implements Callable<Integer> {
       overrides.put("tokens.required", "true");
       overrides.put("tokens.keys", "demo:" + TokenKeyGenerator.hmacHex(new SecureRandom()));
       ports.into(overrides);
+      DevelopmentCertificate certificate = tls.into(overrides);
       EdgeConfig edge;
       try {
         edge = ConfigLoader.load(null, env, overrides);
       } catch (ConfigException e) {
         return fail(err, e.getMessage());
       }
-      return runUntilStopped(edge, out, err, DemoLibrary.MASTER);
+      return runUntilStopped(edge, out, err, DemoLibrary.MASTER, certificate);
     }
   }
 
@@ -176,8 +211,11 @@ public final class Main implements Callable<Integer> {
   /**
    * Starts the server, prints where it listens, and blocks until SIGTERM or SIGINT, which drain it
    * within {@code server.drain-timeout}; returns 0 after a drain.
+   *
+   * @param certificate the development certificate made for this run, to say how to trust it; or null
    */
-  static int runUntilStopped(EdgeConfig config, PrintWriter out, PrintWriter err, String demoPath) {
+  static int runUntilStopped(
+      EdgeConfig config, PrintWriter out, PrintWriter err, String demoPath, DevelopmentCertificate certificate) {
     EdgeServer server;
     try {
       server = EdgeServer.start(config);
@@ -187,10 +225,18 @@ public final class Main implements Callable<Integer> {
       return fail(err, e.getMessage() == null ? e.toString() : e.getMessage());
     }
     String host = "0.0.0.0".equals(config.server().bind()) ? "127.0.0.1" : config.server().bind();
-    out.println("origin-server listening on http://" + host + ":" + server.port() + "/ (admin http://" + host + ":"
+    String scheme = server.tls() == null ? "http" : "https";
+    String base = scheme + "://" + host + ":" + server.port() + "/";
+    out.println("origin-server listening on " + base + " (admin http://" + host + ":"
         + server.adminPort() + "/metrics)");
+    if (certificate != null) {
+      out.println("TLS:            a self-signed certificate made for this run (localhost, 127.0.0.1, ::1), valid until "
+          + certificate.notAfter());
+      out.println("                " + certificate.certFile() + "  SHA-256 " + certificate.sha256());
+      out.println("                trust it for this run only, e.g. curl --http2 --cacert " + certificate.certFile() + " " + base);
+    }
     if (demoPath != null) {
-      String url = demoUrl(config, server, "http://" + host + ":" + server.port() + "/" + demoPath);
+      String url = demoUrl(config, server, base + demoPath);
       out.println("Play the demo:  ffplay '" + url + "'");
       out.println("            or  open it in VLC, Safari, or any hls.js player (signed for 24 h with a key made for this run)");
       config.tokens().keys().stream().filter(k -> k.isHmac()).findFirst().ifPresent(key ->

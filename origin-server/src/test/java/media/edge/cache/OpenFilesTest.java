@@ -2,8 +2,11 @@ package media.edge.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FileRegion;
+import io.netty.handler.stream.ChunkedInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -99,6 +102,32 @@ class OpenFilesTest {
     assertThat(drain(a)).isEqualTo(bytes);
     assertThat(drain(b)).isEqualTo(Arrays.copyOfRange(bytes, 100, 1100));
     assertThat(store.openFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void chunks_forTls_shareTheKeptDescriptorAndReleaseItOnClose() throws Exception {
+    byte[] bytes = segment(200_000, 7);
+    Files.write(root.resolve("seg.ts"), bytes);
+    ContentStore store = store(16);
+    Content.OnDisk found = lookup(store, "/seg.ts");
+
+    ChunkedInput<ByteBuf> chunks = found.source().chunks(1000, 150_000, 64 * 1024);
+    ByteArrayOutputStream read = new ByteArrayOutputStream();
+    while (!chunks.isEndOfInput()) {
+      ByteBuf chunk = chunks.readChunk(PooledByteBufAllocator.DEFAULT);
+      try {
+        read.write(ByteBufUtil.getBytes(chunk));
+      } finally {
+        chunk.release();
+      }
+    }
+    memory.caffeine().synchronous().invalidateAll();
+    memory.caffeine().synchronous().cleanUp();
+    assertThat(store.openFiles()).as("the chunks still hold the descriptor").isEqualTo(1);
+    chunks.close();
+
+    assertThat(read.toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 151_000));
+    assertThat(store.openFiles()).isZero();
   }
 
   @Test

@@ -55,6 +55,9 @@ class ConfigKeyTableTest {
     sample("server.trusted-proxies", "10.0.0.0/8,::1", List.of("10.0.0.0/8", "::1"),
         c -> c.server().trustedProxies());
     sample("server.proxy-protocol", "true", true, c -> c.server().proxyProtocol());
+    sample("server.tls.cert-file", KEYS_FILE, null, c -> c.server().tls().certFile());
+    sample("server.tls.key-file", KEYS_FILE, null, c -> c.server().tls().keyFile());
+    sample("server.tls.reload-interval", "30s", Duration.ofSeconds(30), c -> c.server().tls().reloadInterval());
     sample("library.root", LIBRARY, null, c -> c.library().root());
     sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
     sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());

@@ -41,7 +41,8 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.defaults();
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
-        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false));
+        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
+        TlsConfig.NONE));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
     assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1)));
     assertThat(c.http().gzipPlaylists()).isTrue();
@@ -304,6 +305,28 @@ class ConfigLoaderTest {
         .hasMessage("default library.root: \"./library\" (expected: an existing, readable directory)");
   }
 
+  @Test
+  void load_missingTlsCertFile_namesTheKey() {
+    Path missing = dir.resolve("missing.pem");
+
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), withLibrary(Map.of("server.tls.cert-file", missing.toString()))))
+        .hasMessage("command line server.tls.cert-file: \"" + missing + "\" (expected: an existing, readable PEM file)")
+        .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.tls.cert-file"));
+  }
+
+  @Test
+  void load_tlsKeyFileFromEnvironment_landsInTlsConfig() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.pem"), "");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+
+    EdgeConfig c = ConfigLoader.load(
+        null, Map.of("EDGE_SERVER_TLS_KEY_FILE", key.toString(), "EDGE_SERVER_TLS_CERT_FILE", cert.toString()),
+        withLibrary(Map.of("server.tls.reload-interval", "0s")));
+
+    assertThat(c.server().tls()).isEqualTo(new TlsConfig(cert, key, Duration.ZERO));
+    assertThat(c.server().tls().enabled()).isTrue();
+  }
+
   // ---- keys and shapes ----------------------------------------------------------------------------
 
   @Test
@@ -312,7 +335,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, idle-timeout,"
-            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol)")
+            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, tls)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
 

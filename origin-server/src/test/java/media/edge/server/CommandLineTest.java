@@ -14,6 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import media.edge.testing.Https;
 import media.edge.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java -jar origin-server.jar ...}, its output read and its exit code checked.
  */
 class CommandLineTest {
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/ \\(admin http://[^:]+:(\\d+)/metrics\\)");
+  private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)/ \\(admin http://[^:]+:(\\d+)/metrics\\)");
 
   @TempDir Path dir;
 
@@ -105,6 +113,64 @@ class CommandLineTest {
       assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(server.process.exitValue()).isZero();
     }
+  }
+
+  @Test
+  void serve_tlsSelfSigned_printsTheCertificate_servesHttp2WithIt_andRemovesItAtExit() throws Exception {
+    Files.writeString(dir.resolve("a.m3u8"), "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nb.m3u8\n");
+    try (Running server = start(java("serve", "--library", dir.toString(), "--port", "0", "--admin-port", "0",
+        "--bind", "127.0.0.1", "--tls-self-signed"))) {
+      int[] ports = server.ports();
+      String validity = server.out.readLine();
+      String[] where = server.out.readLine().strip().split("\\s+");
+      Path cert = Path.of(where[0]);
+      SSLContext trust = Https.trusting(cert);
+
+      HttpResponse<byte[]> response = Https.get(Https.client(trust, HttpClient.Version.HTTP_2), ports[0], "/a.m3u8");
+      X509Certificate served = Https.handshake(ports[0], trust, "h2").certificate();
+
+      assertThat(server.lines.get(server.lines.size() - 1)).contains("listening on https://127.0.0.1:" + ports[0] + "/");
+      assertThat(validity).contains("self-signed").contains("valid until");
+      assertThat(where[1]).isEqualTo("SHA-256");
+      assertThat(where[2]).isEqualTo(HexFormat.ofDelimiter(":").formatHex(
+          MessageDigest.getInstance("SHA-256").digest(served.getEncoded())).toUpperCase(Locale.ROOT));
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(response.statusCode()).isEqualTo(200);
+      server.process.destroy();
+      assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.process.exitValue()).isZero();
+      assertThat(cert).doesNotExist();
+    }
+  }
+
+  @Test
+  void serve_unusableCertificate_exitsTwoWithOneLineNamingTheKey() throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
+    Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");
+    ProcessBuilder builder = java("serve", "--library", dir.toString(), "--port", "0", "--admin-port", "0");
+    builder.environment().put("EDGE_SERVER_TLS_CERT_FILE", cert.toString());
+    builder.environment().put("EDGE_SERVER_TLS_KEY_FILE", key.toString());
+
+    Object[] result = run(builder);
+
+    assertThat((int) result[0]).isEqualTo(2);
+    String err = ((String) result[2]).strip();
+    assertThat(err).hasLineCount(1)
+        .startsWith("origin-server: server.tls.cert-file: " + cert + " (expected: a PEM certificate chain")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void serve_certificateWithoutKey_exitsTwoNamingTheKeyFile() throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x\n");
+    ProcessBuilder builder = java("serve", "--library", dir.toString(), "--port", "0", "--admin-port", "0");
+    builder.environment().put("EDGE_SERVER_TLS_CERT_FILE", cert.toString());
+
+    Object[] result = run(builder);
+
+    assertThat((int) result[0]).isEqualTo(2);
+    assertThat(((String) result[2]).strip())
+        .isEqualTo("origin-server: server.tls.key-file: \"\" (expected: a PEM private key, since server.tls.cert-file is set)");
   }
 
   @Test

@@ -37,6 +37,11 @@ public final class RawHttp implements AutoCloseable {
     return new RawHttp(socket);
   }
 
+  /** Speaks over a socket the caller opened, such as an {@code SSLSocket} after its handshake. */
+  public static RawHttp over(Socket socket) throws IOException {
+    return new RawHttp(socket);
+  }
+
   /** One request on a new connection: {@code GET path} with {@code headers} ("Name: value"). */
   public static Response get(int port, String path, String... headers) throws IOException {
     return request(port, "GET", path, headers);

@@ -1,0 +1,59 @@
+package media.edge.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import media.edge.tls.ServerTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the TLS handshake, completes the pipeline for the protocol ALPN chose: {@code h2}, or
+ * {@code http/1.1}, which is also what a client that offered nothing gets. A failed handshake
+ * (scanners, clients offering only old versions) is counted and logged at debug level only, since the
+ * internet sends plenty.
+ *
+ * <p>Sits right after the {@code SslHandler} and removes itself once the protocol is set up; what
+ * arrived meanwhile is passed on then. One instance per connection.
+ */
+final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProtocolSelector.class);
+
+  private final DataChannelInitializer pipelines;
+  private final ServerTls tls;
+
+  ProtocolSelector(DataChannelInitializer pipelines, ServerTls tls) {
+    super(ApplicationProtocolNames.HTTP_1_1);
+    this.pipelines = pipelines;
+    this.tls = tls;
+  }
+
+  /** Auto-read is off: ask for the ClientHello; the {@code SslHandler} reads on until the handshake is done. */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    ctx.read();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+      pipelines.http2(ctx.pipeline());
+      return;
+    }
+    if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+      pipelines.http1(ctx.pipeline(), true);
+      // The connection was active before FileHandler joined, so ask for the first request here.
+      ctx.channel().read();
+      return;
+    }
+    throw new IllegalStateException("ALPN chose a protocol not offered: " + protocol);
+  }
+
+  @Override
+  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    tls.handshakeFailed();
+    LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}
