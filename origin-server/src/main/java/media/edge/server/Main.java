@@ -1,5 +1,6 @@
 package media.edge.server;
 
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,7 +44,22 @@ public final class Main implements Callable<Integer> {
   static final int CONFIG_ERROR = 2;
 
   public static void main(String[] args) {
+    leakDetectionOffUnlessAsked();
     System.exit(run(args, System.getenv()));
+  }
+
+  /**
+   * Netty's leak detector, on by default at {@code simple}, records a stack trace for one buffer in
+   * 128, which cost about 6% of the requests per second of a small answer (bench/RESULTS.md,
+   * 2026-11-26 14:00). The server runs without it unless {@code -Dio.netty.leakDetection.level} asks
+   * for a level; the tests run it at {@code paranoid} and fail on any report. A JVM flag, not a
+   * setting: it is a debugging switch for the process, read here, at the entry point, only.
+   */
+  static void leakDetectionOffUnlessAsked() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
   }
 
   /** Runs the command line; returns the exit code. Blocks while a server runs. */
