@@ -263,6 +263,25 @@ class HttpsServingTest {
     assertThat(segmentBytesSent()).as("segment bytes sent to the browser").isGreaterThan(segmentBytesBefore);
   }
 
+  /** nghttp2's load generator as an HTTP/2 client: many streams on few connections, all answered whole. */
+  @Test
+  void h2load_manyConcurrentStreams_allSucceedOverH2() throws Exception {
+    Tools.require("h2load", "--version");
+    String url = "https://127.0.0.1:" + server.port() + "/public/small.ts";
+
+    Process h2load = new ProcessBuilder("h2load", "-n", "400", "-c", "4", "-m", "16", url).redirectErrorStream(true).start();
+    h2load.getOutputStream().close();
+    String output = new String(h2load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(h2load.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output)
+        .contains("Application protocol: h2")
+        .contains("requests: 400 total, 400 started, 400 done, 400 succeeded, 0 failed, 0 errored")
+        .contains("status codes: 400 2xx")
+        .contains("traffic: ");
+    assertThat(h2load.exitValue()).as(output).isZero();
+  }
+
   /** Segment body bytes sent so far, whatever tier they came from. */
   private static double segmentBytesSent() throws IOException {
     double sum = 0;
