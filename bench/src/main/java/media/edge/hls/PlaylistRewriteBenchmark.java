@@ -52,22 +52,8 @@ public class PlaylistRewriteBenchmark extends AbstractBenchmark {
   private ByteBuf media;
   private ByteBuf multivariant;
   private PlaylistRewriter prebuilt;
-  private final Slot slot = new Slot();
-
   /** What the memory tier's entry holds: the last plan. */
-  private static final class Slot implements PlaylistRewriter.PlanSlot {
-    private volatile PlaylistRewriter.Plan plan;
-
-    @Override
-    public PlaylistRewriter.Plan plan() {
-      return plan;
-    }
-
-    @Override
-    public void plan(PlaylistRewriter.Plan plan) {
-      this.plan = plan;
-    }
-  }
+  private final PlaylistRewriter.PlanSlot slot = new PlaylistRewriter.PlanSlot();
 
   @Setup(Level.Trial)
   public void setUp() {

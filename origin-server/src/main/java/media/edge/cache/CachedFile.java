@@ -19,9 +19,9 @@ import media.edge.library.FileMeta;
  * whose token goes into every URI skip the parse: the body never changes while this entry lives
  * (a new file version is a new entry).
  *
- * <p>Thread-safe: all fields are final except the validation time and the plan, which are volatile.
+ * <p>Thread-safe: all fields are final except the validation time, which is volatile.
  */
-public final class CachedFile extends MemoryEntry implements PlaylistRewriter.PlanSlot {
+public final class CachedFile extends MemoryEntry {
   private final ByteBuf body;
   private final ByteBuf gzip;
   private final FileMeta meta;
@@ -29,7 +29,7 @@ public final class CachedFile extends MemoryEntry implements PlaylistRewriter.Pl
   private final String contentType;
   private final Freshness freshness;
   private volatile long validatedAtNanos;
-  private volatile PlaylistRewriter.Plan plan;
+  private final PlaylistRewriter.PlanSlot plans = new PlaylistRewriter.PlanSlot();
 
   CachedFile(
       ByteBuf body,
@@ -48,14 +48,9 @@ public final class CachedFile extends MemoryEntry implements PlaylistRewriter.Pl
     this.validatedAtNanos = validatedAtNanos;
   }
 
-  @Override
-  public PlaylistRewriter.Plan plan() {
-    return plan;
-  }
-
-  @Override
-  public void plan(PlaylistRewriter.Plan plan) {
-    this.plan = plan;
+  /** Where a playlist's rewrite plan is kept for the next request. */
+  public PlaylistRewriter.PlanSlot plans() {
+    return plans;
   }
 
   /** The file version this body was read from. */

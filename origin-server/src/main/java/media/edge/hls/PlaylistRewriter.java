@@ -107,15 +107,25 @@ public final class PlaylistRewriter {
   }
 
   /**
-   * Where the last {@link Plan} for one cached playlist is kept. The holder must drop it when the
-   * bytes change; a cache entry does so by being replaced, with a fresh slot, on a new file version.
+   * Where the last {@link Plan} for one cached playlist is kept, beside its body. Its owner must
+   * drop it when the bytes change; a cache entry does so by being replaced, with a fresh slot, on a
+   * new file version.
+   *
+   * <p>Thread-safe: one volatile field; a plan is immutable once made, so the last writer wins and
+   * every reader gets a complete plan.
    */
-  public interface PlanSlot {
+  public static final class PlanSlot {
+    private volatile Plan plan;
+
     /** The plan kept, or null. */
-    Plan plan();
+    public Plan plan() {
+      return plan;
+    }
 
     /** Keeps {@code plan} in place of the one kept before. */
-    void plan(Plan plan);
+    void keep(Plan plan) {
+      this.plan = plan;
+    }
   }
 
   /**
@@ -220,7 +230,7 @@ public final class PlaylistRewriter {
     if (plan == null || !fits(plan, playlist)) {
       plan = plan(playlist);
       if (slot != null && planKey != null) {
-        slot.plan(plan);
+        slot.keep(plan);
       }
     }
     return plan.edits.isEmpty() ? playlist.retainedDuplicate() : plan.edits.apply(playlist, params, allocator);

@@ -276,7 +276,7 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     FileMeta meta = content.file().meta();
     Planned plan = plan(exchange, meta, content.file().contentType(), content.file().freshness());
     if (plan.immediate == null && propagatesToken(exchange)) {
-      body = withToken(ctx, exchange, body, plan.headers, content.file());
+      body = withToken(ctx, exchange, body, plan.headers, content.file().plans());
       plan = new Planned(null, plan.status, plan.headers, new ByteRange(0, body.readableBytes() - 1L));
     } else if (HttpResponseStatus.OK.equals(plan.status) && content.file().hasGzip() && AcceptEncoding.gzip(exchange.headers)) {
       ByteBuf gzip = content.file().retainedGzip();

@@ -165,7 +165,7 @@ final class ProxyResponder {
         return true;
       }
       if (FileHandler.propagatesToken(exchange) && !headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
-        body = handler.withToken(ctx, exchange, body, headers, stored);
+        body = handler.withToken(ctx, exchange, body, headers, stored.plans());
       } else if (exchange.headers.contains(HttpHeaderNames.RANGE)
           && Preconditions.rangeApplies(exchange.headers, etag, modified)) {
         ByteRange.Parsed range = ByteRange.parse(exchange.headers.get(HttpHeaderNames.RANGE), body.readableBytes());

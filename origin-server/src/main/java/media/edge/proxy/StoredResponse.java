@@ -18,9 +18,9 @@ import media.edge.httpcache.StoredHead;
  * <p>A playlist also keeps the last {@link PlaylistRewriter.Plan} made for its body, which never
  * changes, so that answers that put the token into every URI skip the parse.
  *
- * <p>Thread-safe: the body is read-only after construction, the head and the plan are volatile.
+ * <p>Thread-safe: the body is read-only after construction, the head is volatile.
  */
-public final class StoredResponse extends MemoryEntry implements PlaylistRewriter.PlanSlot {
+public final class StoredResponse extends MemoryEntry {
   /** A rough per-entry overhead for headers and bookkeeping, so empty bodies still weigh something. */
   private static final int HEAD_WEIGHT = 512;
 
@@ -28,7 +28,7 @@ public final class StoredResponse extends MemoryEntry implements PlaylistRewrite
   private final ContentKind kind;
   private volatile StoredHead head;
   private volatile Answer answer;
-  private volatile PlaylistRewriter.Plan plan;
+  private final PlaylistRewriter.PlanSlot plans = new PlaylistRewriter.PlanSlot();
 
   /** The headers every answer from this entry starts with, for one head version. */
   private record Answer(StoredHead head, String via, HttpHeaders headers) {}
@@ -40,14 +40,9 @@ public final class StoredResponse extends MemoryEntry implements PlaylistRewrite
     this.kind = kind;
   }
 
-  @Override
-  public PlaylistRewriter.Plan plan() {
-    return plan;
-  }
-
-  @Override
-  public void plan(PlaylistRewriter.Plan plan) {
-    this.plan = plan;
+  /** Where a playlist's rewrite plan is kept for the next request. */
+  public PlaylistRewriter.PlanSlot plans() {
+    return plans;
   }
 
   /** Status, headers and times; replaced by a revalidation. */
