@@ -21,19 +21,34 @@ final class ConnectionCloser extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-    if (event instanceof IdleStateEvent) {
-      ctx.close();
-      return;
+    if (!closeWhenIdle(ctx, event)) {
+      super.userEventTriggered(ctx, event);
     }
-    super.userEventTriggered(ctx, event);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    closeAfter(ctx, cause, LOG);
+  }
+
+  /** Closes the connection on {@code server.idle-timeout}'s event; false for any other event. */
+  static boolean closeWhenIdle(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Closes the connection after an error: a client's reset or broken pipe ({@link IOException}) is
+   * routine and logged at debug, anything else is a bug and logged with its stack trace.
+   */
+  static void closeAfter(ChannelHandlerContext ctx, Throwable cause, Logger log) {
     if (cause instanceof IOException) {
-      LOG.debug("HTTP/2 connection error: {}", cause.toString());
+      log.debug("connection error: {}", cause.toString());
     } else {
-      LOG.warn("closing HTTP/2 connection after unexpected error", cause);
+      log.warn("closing connection after unexpected error", cause);
     }
     ctx.close();
   }

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -568,20 +567,13 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-    if (event instanceof IdleStateEvent) {
-      ctx.close();
-      return;
+    if (!ConnectionCloser.closeWhenIdle(ctx, event)) {
+      super.userEventTriggered(ctx, event);
     }
-    super.userEventTriggered(ctx, event);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
-      LOG.debug("connection error: {}", cause.toString());
-    } else {
-      LOG.warn("closing connection after unexpected error", cause);
-    }
-    ctx.close();
+    ConnectionCloser.closeAfter(ctx, cause, LOG);
   }
 }
