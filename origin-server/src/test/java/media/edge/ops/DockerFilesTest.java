@@ -84,7 +84,12 @@ class DockerFilesTest {
         assertThat(services).as(service.getKey() + " depends on " + dependency).containsKey(dependency.toString());
       }
       for (Object port : list(spec.get("ports"))) {
-        assertThat(hostPorts.add(port.toString().split(":")[0])).as("host port " + port + " used once").isTrue();
+        String[] parts = port.toString().split(":"); // [address:]host:container
+        assertThat(hostPorts.add(parts[parts.length - 2])).as("host port " + port + " used once").isTrue();
+        if (port.toString().endsWith(":8081") || port.toString().endsWith(":9090") || port.toString().endsWith(":3000")) {
+          assertThat(parts).as("admin, Prometheus and Grafana ports stay on this host: " + port).hasSize(3);
+          assertThat(parts[0]).isEqualTo("127.0.0.1");
+        }
       }
     }
     for (String server : SERVERS) {
