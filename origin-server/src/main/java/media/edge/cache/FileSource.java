@@ -1,6 +1,7 @@
 package media.edge.cache;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import io.netty.handler.stream.ChunkedInput;
@@ -83,7 +84,7 @@ public final class FileSource {
     }
     FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new ChunkedNioFile(opened, position, count, chunkSize);
+      return new CheckedChunks(opened, position, count, chunkSize);
     } catch (IOException | RuntimeException e) {
       opened.close();
       throw e;
@@ -161,8 +162,30 @@ public final class FileSource {
     }
   }
 
+  /**
+   * Chunked reads that fail when the file ends before the answer does. Netty's {@code ChunkedNioFile}
+   * returns an empty chunk at the end of a file that shrank after the response was planned, without
+   * moving on, and {@code ChunkedWriteHandler} then writes empty chunks for ever while the channel
+   * stays writable: a frozen event loop. Failing the read fails the write, and the handler closes.
+   */
+  private static class CheckedChunks extends ChunkedNioFile {
+    CheckedChunks(FileChannel channel, long position, long count, int chunkSize) throws IOException {
+      super(channel, position, count, chunkSize);
+    }
+
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+      ByteBuf chunk = super.readChunk(allocator);
+      if (chunk != null && !chunk.isReadable() && !isEndOfInput()) {
+        chunk.release();
+        throw new IOException("file ended at byte " + currentOffset() + ", before the answer did (" + endOffset() + ")");
+      }
+      return chunk;
+    }
+  }
+
   /** Chunked reads of the shared channel; closing drops a reference instead of closing it. */
-  private static final class SharedChunks extends ChunkedNioFile {
+  private static final class SharedChunks extends CheckedChunks {
     private final SharedChannel channel;
     private boolean closed;
 

@@ -503,7 +503,11 @@ final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 exchange.cache.tag(),
                 exchange.userAgent());
           }
-          if (connections.draining()) {
+          if (!future.isSuccess()) {
+            // A body cut short (the file shrank or a read failed mid-answer): close (on HTTP/2,
+            // reset the stream) so the client sees the end now, not at the idle timeout.
+            ctx.close();
+          } else if (connections.draining()) {
             // Headers may have gone out before the drain began, without Connection: close.
             ctx.close();
           } else if (future.isSuccess() && ctx.channel().isActive()) {

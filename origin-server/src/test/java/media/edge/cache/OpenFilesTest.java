@@ -13,7 +13,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
@@ -128,6 +131,40 @@ class OpenFilesTest {
 
     assertThat(read.toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 151_000));
     assertThat(store.openFiles()).isZero();
+  }
+
+  /**
+   * Regression (TLS review): a file that shrank after the answer was planned made Netty's
+   * ChunkedNioFile return empty chunks for ever, and ChunkedWriteHandler spin on the event loop.
+   */
+  @Test
+  void chunks_fileShrankAfterPlanning_failTheReadInsteadOfReturningEmptyChunks() throws Exception {
+    Path file = root.resolve("seg.ts");
+    Files.write(file, segment(300_000, 8));
+    ContentStore kept = store(16);
+    Content.OnDisk found = lookup(kept, "/seg.ts");
+    ChunkedInput<ByteBuf> shared = found.source().chunks(0, 300_000, 64 * 1024);
+    ChunkedInput<ByteBuf> perRequest = FileSource.perRequest(file).chunks(0, 300_000, 64 * 1024);
+    try (FileChannel truncate = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      truncate.truncate(100_000);
+    }
+
+    for (ChunkedInput<ByteBuf> chunks : List.of(shared, perRequest)) {
+      long read = 0;
+      IOException failure = null;
+      for (int i = 0; i < 10 && failure == null; i++) {
+        try {
+          ByteBuf chunk = chunks.readChunk(PooledByteBufAllocator.DEFAULT);
+          read += chunk.readableBytes();
+          chunk.release();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      chunks.close();
+      assertThat(read).isEqualTo(100_000);
+      assertThat(failure).as("the read past the new end fails").isNotNull().hasMessageContaining("file ended at byte 100000");
+    }
   }
 
   @Test
