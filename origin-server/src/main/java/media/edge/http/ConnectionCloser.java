@@ -4,7 +4,9 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +43,12 @@ final class ConnectionCloser extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes the connection after an error: a client's reset or broken pipe ({@link IOException}) is
-   * routine and logged at debug, anything else is a bug and logged with its stack trace.
+   * Closes the connection after an error: what a client causes (a reset or broken pipe, bytes that
+   * do not decode as TLS or HTTP) is routine and logged at debug; anything else is a bug and logged
+   * with its stack trace.
    */
   static void closeAfter(ChannelHandlerContext ctx, Throwable cause, Logger log) {
-    if (cause instanceof IOException) {
+    if (cause instanceof IOException || cause instanceof DecoderException || cause instanceof SSLException) {
       log.debug("connection error: {}", cause.toString());
     } else {
       log.warn("closing connection after unexpected error", cause);

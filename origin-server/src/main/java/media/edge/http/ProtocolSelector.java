@@ -50,6 +50,17 @@ final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
     throw new IllegalStateException("ALPN chose a protocol not offered: " + protocol);
   }
 
+  /**
+   * Anything else before the protocol is set up (a reset in the middle of the handshake, from a
+   * scanner or a client giving up) is a failed handshake too: counted, logged at debug, closed.
+   * Netty's own handler would log it as a warning with its stack trace, and pass it on to be logged
+   * again at the end of the pipeline.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    handshakeFailure(ctx, cause);
+  }
+
   @Override
   protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
     tls.handshakeFailed();
