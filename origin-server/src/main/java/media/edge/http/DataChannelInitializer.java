@@ -176,7 +176,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     if (config.http().gzipPlaylists()) {
       pipeline.addLast("compressor", new PlaylistCompressor());
     }
-    pipeline.addLast("aggregator", aggregator());
+    pipeline.addLast("aggregator", aggregator(maxBodyBytes));
     pipeline.addLast("flow", new FlowControlHandler());
     if (secure) {
       pipeline.addLast("chunked", new ChunkedWriteHandler());
@@ -210,12 +210,15 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     if (config.http().gzipPlaylists()) {
       pipeline.addLast("compressor", new PlaylistCompressor());
     }
-    pipeline.addLast("aggregator", aggregator());
+    // GET and HEAD's allowance only, even on an edge: a stream's body is aggregated before its token
+    // is checked, and 128 streams of 1 MiB would let one unauthenticated connection hold 128 MiB.
+    // POST and PUT pass upstream over HTTP/1.1; players send neither.
+    pipeline.addLast("aggregator", aggregator(MAX_BODY_BYTES));
     pipeline.addLast("chunked", new ChunkedWriteHandler());
     pipeline.addLast("files", files);
   }
 
-  private HttpObjectAggregator aggregator() {
+  private HttpObjectAggregator aggregator(int maxBodyBytes) {
     return new HttpObjectAggregator(maxBodyBytes, true) {
       @Override
       protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
