@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
@@ -72,6 +74,12 @@ public final class ServerTls implements Supplier<SslContext>, AutoCloseable {
     byte[] digest = digest(config.certFile(), config.keyFile());
     Loaded loaded = load(config.certFile(), config.keyFile(), provider);
     ServerTls tls = new ServerTls(config, provider, loaded, digest, registry);
+    String invalid = notValidNow(loaded.credentials().leaf());
+    if (invalid != null) {
+      // Served anyway, as nginx does: refusing to start would turn a certificate problem into an
+      // outage of plain errors, and edge_tls_certificate_expiry_seconds already alerts on it.
+      LOG.warn("TLS certificate in {} is {}", config.certFile(), invalid);
+    }
     LOG.info("TLS on the data port with {} ({}), ALPN h2 and http/1.1: {}",
         SslContexts.name(provider), provider == SslProvider.JDK ? "netty-tcnative did not load" : "BoringSSL",
         describe(loaded.credentials().leaf()));
@@ -79,6 +87,18 @@ public final class ServerTls implements Supplier<SslContext>, AutoCloseable {
       tls.watch(scheduler, config.reloadInterval());
     }
     return tls;
+  }
+
+  /** Why {@code leaf} is not valid at this moment ("expired ...", "not valid before ..."), or null. */
+  private static String notValidNow(X509Certificate leaf) {
+    try {
+      leaf.checkValidity();
+      return null;
+    } catch (CertificateExpiredException e) {
+      return "expired since " + leaf.getNotAfter().toInstant();
+    } catch (CertificateNotYetValidException e) {
+      return "not valid before " + leaf.getNotBefore().toInstant();
+    }
   }
 
   private static Loaded load(Path certFile, Path keyFile, SslProvider provider) throws TlsFileException {
@@ -122,6 +142,15 @@ public final class ServerTls implements Supplier<SslContext>, AutoCloseable {
       seen = digest(certFile, keyFile);
       try {
         Loaded loaded = load(certFile, keyFile, provider);
+        String invalid = notValidNow(loaded.credentials().leaf());
+        if (invalid != null) {
+          // The one in force may still be good: an expired or future certificate on a reload is
+          // an operator's mistake (an old file restored, a clock), not a rotation to follow.
+          metrics.reloaded(false);
+          LOG.warn("TLS certificate refused, {}; new connections keep the certificate in force ({})",
+              invalid, describe(current.credentials().leaf()));
+          return false;
+        }
         current = loaded;
         metrics.reloaded(true);
         LOG.info("TLS certificate reloaded: {}", describe(loaded.credentials().leaf()));

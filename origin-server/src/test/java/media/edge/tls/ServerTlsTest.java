@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import media.edge.config.TlsConfig;
@@ -52,6 +54,26 @@ class ServerTlsTest {
       assertThat(registry.get("edge.tls.reloads").tag("result", "success").counter().count()).isEqualTo(1);
       assertThat(registry.get("edge.tls.reloads").tag("result", "failure").counter().count()).isEqualTo(1);
       assertThat(registry.get("edge.tls.info").tag("provider", tls.provider()).gauge().value()).isEqualTo(1);
+    }
+  }
+
+  /** TLS review: an expired certificate restored over a good one must not replace it. */
+  @Test
+  void reload_expiredCertificate_isRefusedAndCounted_theValidOneStays() throws Exception {
+    DevelopmentCertificate good = make("good");
+    DevelopmentCertificate expired =
+        DevelopmentCertificate.generate(dir.resolve("old"), Clock.fixed(Instant.now().minus(Duration.ofDays(30)), ZoneOffset.UTC));
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    install(good, cert, key);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (ServerTls tls = ServerTls.open(new TlsConfig(cert, key, Duration.ZERO), registry, null)) {
+      String before = tls.certificate().getSerialNumber().toString();
+      install(expired, cert, key);
+
+      assertThat(tls.reload()).isFalse();
+      assertThat(tls.certificate().getSerialNumber().toString()).isEqualTo(before);
+      assertThat(registry.get("edge.tls.reloads").tag("result", "failure").counter().count()).isEqualTo(1);
     }
   }
 
