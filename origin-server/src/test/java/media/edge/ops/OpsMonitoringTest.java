@@ -137,7 +137,7 @@ class OpsMonitoringTest {
       }
     }
     assertThat(problems).isEmpty();
-    assertThat(rules).isEqualTo(9);
+    assertThat(rules).isEqualTo(10);
 
     String loaded = awaitRules(rules);
     assertThat(loaded).doesNotContain("\"health\":\"err\"");
