@@ -82,7 +82,7 @@ public class EdgeHitBenchmark extends AbstractBenchmark {
     CachePolicy policy = new CachePolicy(edgeConfig.http().cacheControl(), edgeConfig.cache().memoryRevalidate());
     DataChannelInitializer initializer =
         new DataChannelInitializer(
-            edgeConfig, null, policy, metrics, new ConnectionTracker(), null, Clock.systemUTC(), edge.edge(), "bench-edge");
+            edgeConfig, null, policy, metrics, new ConnectionTracker(), null, Clock.systemUTC(), edge.edge(), "bench-edge", null);
     channel = new EmbeddedChannel(false, false, initializer);
     channel.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     channel.register();

@@ -86,20 +86,6 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     this(config, store, cachePolicy, metrics, connections, verifier, clock, null, "", null);
   }
 
-  /** Plaintext HTTP/1.1. */
-  public DataChannelInitializer(
-      EdgeConfig config,
-      ContentStore store,
-      CachePolicy cachePolicy,
-      EdgeMetrics metrics,
-      ConnectionTracker connections,
-      TokenVerifier verifier,
-      Clock clock,
-      EdgeCache edge,
-      String nodeName) {
-    this(config, store, cachePolicy, metrics, connections, verifier, clock, edge, nodeName, null);
-  }
-
   /**
    * Builds the shared handlers once; per-channel ones are made in {@link #initChannel}.
    *
