@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import media.edge.testing.Await;
 import media.edge.testing.FfmpegMedia;
 import media.edge.testing.RawHttp;
 import media.edge.testing.TestServer;
@@ -67,9 +68,10 @@ class PlaybackTest {
         run(List.of("ffmpeg", "-v", "error", "-i", url("/demo/master.m3u8"), "-map", "0", "-f", "null", "-"), null, 120);
 
     assertThat(output).isEmpty();
-    // ffmpeg asks for segments with "Range: bytes=0-", so they are 206s.
-    assertThat(server.metrics())
-        .containsPattern("edge_http_requests_seconds_count\\{cache=\"(disk|memory)\",kind=\"segment\",method=\"GET\",status=\"20[06]\"}");
+    // ffmpeg asks for segments with "Range: bytes=0-", so they are 206s. Each is counted when its last
+    // write completes, which can be after ffmpeg read it.
+    Await.asserted("ffmpeg's segment requests to be counted", () -> assertThat(server.metrics())
+        .containsPattern("edge_http_requests_seconds_count\\{cache=\"(disk|memory)\",kind=\"segment\",method=\"GET\",status=\"20[06]\"}"));
   }
 
   @Test

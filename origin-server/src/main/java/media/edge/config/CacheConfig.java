@@ -24,34 +24,6 @@ public record CacheConfig(
     long sendfileMinBytes,
     Duration immutableRevalidate,
     int openFiles) {
-  /**
-   * The built-in {@code cache.sendfile-min-bytes}, 256 KiB: on the machine of bench/RESULTS.md,
-   * segments of 400 KB and 3 MB went at nginx's rate with sendfile (and the memory tier held only
-   * playlists and small files), below that a copy from memory costs less than opening the file.
-   */
-  public static final long DEFAULT_SENDFILE_MIN_BYTES = 262_144L;
-
-  /** The built-in {@code cache.immutable-revalidate}. */
-  public static final Duration DEFAULT_IMMUTABLE_REVALIDATE = Duration.ofMinutes(1);
-
-  /**
-   * The built-in {@code cache.open-files}: a few thousand descriptors, far below the usual process
-   * limit (the JVM raises its soft limit to the hard one, 524288 or more on current distributions),
-   * and more segments than a library's hot set on one edge.
-   */
-  public static final int DEFAULT_OPEN_FILES = 4096;
-
-  /** The memory tier with the default sendfile threshold, immutable revalidation and open files. */
-  public CacheConfig(long memoryBytes, long memoryMaxObjectBytes, Duration memoryRevalidate) {
-    this(
-        memoryBytes,
-        memoryMaxObjectBytes,
-        memoryRevalidate,
-        DEFAULT_SENDFILE_MIN_BYTES,
-        DEFAULT_IMMUTABLE_REVALIDATE,
-        DEFAULT_OPEN_FILES);
-  }
-
   /** Returns a copy with other memory bounds. */
   public CacheConfig withMemory(long memoryBytes, long memoryMaxObjectBytes) {
     return new CacheConfig(memoryBytes, memoryMaxObjectBytes, memoryRevalidate, sendfileMinBytes, immutableRevalidate, openFiles);

@@ -1,5 +1,10 @@
 package media.edge.config;
 
+import static media.edge.config.Settings.LIBRARY_WATCH;
+import static media.edge.config.Settings.LIBRARY_WATCH_MAX_FOLDERS;
+import static media.edge.config.Settings.UPSTREAM_HOLD_TIMEOUT;
+import static media.edge.config.Settings.CACHE_KEY_IGNORE_PARAMS;
+import static media.edge.config.Settings.CACHE_KEY_LIVE_PARAMS;
 import static media.edge.config.Settings.CACHE_DISK_DIR;
 import static media.edge.config.Settings.CACHE_IMMUTABLE_REVALIDATE;
 import static media.edge.config.Settings.CACHE_SENDFILE_MIN_BYTES;
@@ -37,6 +42,9 @@ import static media.edge.config.Settings.CORS_MAX_AGE;
 import static media.edge.config.Settings.HTTP_GZIP_PLAYLISTS;
 import static media.edge.config.Settings.LIBRARY_ROOT;
 import static media.edge.config.Settings.LOG_ACCESS;
+import static media.edge.config.Settings.LOG_ACCESS_BUFFER;
+import static media.edge.config.Settings.LOG_ACCESS_FILE;
+import static media.edge.config.Settings.LOG_ACCESS_FLUSH;
 import static media.edge.config.Settings.SERVER_ADMIN_PORT;
 import static media.edge.config.Settings.SERVER_BIND;
 import static media.edge.config.Settings.SERVER_DRAIN_TIMEOUT;
@@ -51,6 +59,7 @@ import static media.edge.config.Settings.SERVER_TRUSTED_PROXIES;
 import static media.edge.config.Settings.SERVER_TLS_CERT_FILE;
 import static media.edge.config.Settings.SERVER_TLS_KEY_FILE;
 import static media.edge.config.Settings.SERVER_TLS_RELOAD_INTERVAL;
+import static media.edge.config.Settings.SERVER_TRANSPORT;
 import static media.edge.config.Settings.TOKENS_ALGORITHM;
 import static media.edge.config.Settings.TOKENS_CLOCK_SKEW;
 import static media.edge.config.Settings.TOKENS_EXEMPT_PREFIXES;
@@ -108,9 +117,13 @@ public final class ConfigLoader {
     return new EdgeConfig(
         new ServerConfig(
             "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
-            TlsConfig.NONE),
-        new LibraryConfig(Path.of("./library")),
-        new CacheConfig(536870912L, 16777216L, Duration.ofSeconds(1)),
+            TlsConfig.NONE, "auto"),
+        // 1024 folders: a live channel has one per rendition; far below the usual inotify limit of 8192.
+        new LibraryConfig(Path.of("./library"), true, 1024),
+        // sendfile from 256 KiB: on the machine of bench/RESULTS.md, 400 KB and 3 MB segments went at
+        // nginx's rate with sendfile, and below that a copy from memory costs less than opening the file.
+        // 4096 kept descriptors: far below the usual process limit, more than one edge's hot set.
+        new CacheConfig(536870912L, 16777216L, Duration.ofSeconds(1), 262_144L, Duration.ofMinutes(1), 4096),
         new HttpConfig(
             new CacheControlConfig(
                 "public, max-age=31536000, immutable",
@@ -135,8 +148,8 @@ public final class ConfigLoader {
             List.of("query", "cookie", "header"),
             List.of(),
             false),
-        new LogConfig(true),
-        new UpstreamSection(
+        new LogConfig(true, null, 65_536, Duration.ofSeconds(1)),
+        new UpstreamConfig(
             List.of(),
             List.of(),
             Duration.ofSeconds(2),
@@ -145,7 +158,9 @@ public final class ConfigLoader {
             64,
             Duration.ofSeconds(2),
             "/",
-            ""),
+            "",
+            // Held requests wait at most three target durations at the origin; 30 s covers a 10 s target.
+            Duration.ofSeconds(30)),
         new EdgeCacheConfig(
             null,
             10_737_418_240L,
@@ -154,7 +169,9 @@ public final class ConfigLoader {
             0.5,
             Duration.ZERO,
             Duration.ofSeconds(2),
-            Duration.ofSeconds(30)));
+            Duration.ofSeconds(30),
+            List.of(),
+            List.of()));
   }
 
   /**
@@ -299,8 +316,9 @@ public final class ConfigLoader {
             new TlsConfig(
                 v.get(SERVER_TLS_CERT_FILE).orElse(null),
                 v.get(SERVER_TLS_KEY_FILE).orElse(null),
-                v.get(SERVER_TLS_RELOAD_INTERVAL))),
-        new LibraryConfig(v.get(LIBRARY_ROOT).orElse(null)),
+                v.get(SERVER_TLS_RELOAD_INTERVAL)),
+            v.get(SERVER_TRANSPORT)),
+        new LibraryConfig(v.get(LIBRARY_ROOT).orElse(null), v.get(LIBRARY_WATCH), v.get(LIBRARY_WATCH_MAX_FOLDERS)),
         new CacheConfig(
             v.get(CACHE_MEMORY_BYTES),
             v.get(CACHE_MEMORY_MAX_OBJECT_BYTES),
@@ -332,8 +350,9 @@ public final class ConfigLoader {
             v.get(TOKENS_SOURCES),
             v.get(TOKENS_EXEMPT_PREFIXES),
             v.get(TOKENS_SET_COOKIE)),
-        new LogConfig(v.get(LOG_ACCESS)),
-        new UpstreamSection(
+        new LogConfig(
+            v.get(LOG_ACCESS), v.get(LOG_ACCESS_FILE).orElse(null), v.get(LOG_ACCESS_BUFFER), v.get(LOG_ACCESS_FLUSH)),
+        new UpstreamConfig(
             uris(v.get(UPSTREAM_URLS_KEY)),
             uris(v.get(UPSTREAM_PARENTS)),
             v.get(UPSTREAM_CONNECT_TIMEOUT),
@@ -342,7 +361,8 @@ public final class ConfigLoader {
             v.get(UPSTREAM_MAX_CONNECTIONS),
             v.get(UPSTREAM_HEALTH_INTERVAL),
             v.get(UPSTREAM_HEALTH_PATH),
-            v.get(UPSTREAM_NODE_NAME)),
+            v.get(UPSTREAM_NODE_NAME),
+            v.get(UPSTREAM_HOLD_TIMEOUT)),
         new EdgeCacheConfig(
             v.get(CACHE_DISK_DIR).orElse(null),
             v.get(CACHE_DISK_BYTES),
@@ -351,7 +371,9 @@ public final class ConfigLoader {
             v.get(TTL_LIVE_PLAYLIST_TARGET_FRACTION),
             v.get(TTL_OTHER),
             v.get(CACHE_NOT_FOUND_MAX_TTL),
-            v.get(CACHE_STALE_IF_ERROR)));
+            v.get(CACHE_STALE_IF_ERROR),
+            v.get(CACHE_KEY_IGNORE_PARAMS),
+            v.get(CACHE_KEY_LIVE_PARAMS)));
   }
 
   /** URLs the value type already checked. */

@@ -2,6 +2,7 @@ package media.edge.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How responses fetched from upstreams are kept ({@code cache.*} keys beyond the memory tier).
@@ -30,11 +31,20 @@ public record EdgeCacheConfig(
     double livePlaylistTargetFraction,
     Duration otherTtl,
     Duration notFoundMaxTtl,
-    Duration staleIfError) {
+    Duration staleIfError,
+    List<String> keyIgnoreParams,
+    List<String> keyLiveParams) {
+
+  /** Copies the lists. */
+  public EdgeCacheConfig {
+    keyIgnoreParams = List.copyOf(keyIgnoreParams);
+    keyLiveParams = List.copyOf(keyLiveParams);
+  }
 
   /** Returns a copy with another disk tier (null dir for none). */
   public EdgeCacheConfig withDisk(Path diskDir, long diskBytes) {
     return new EdgeCacheConfig(
-        diskDir, diskBytes, segmentTtl, vodPlaylistTtl, livePlaylistTargetFraction, otherTtl, notFoundMaxTtl, staleIfError);
+        diskDir, diskBytes, segmentTtl, vodPlaylistTtl, livePlaylistTargetFraction, otherTtl, notFoundMaxTtl, staleIfError,
+        keyIgnoreParams, keyLiveParams);
   }
 }

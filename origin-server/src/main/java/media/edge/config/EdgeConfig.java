@@ -13,7 +13,7 @@ public record EdgeConfig(
     HttpConfig http,
     TokenConfig tokens,
     LogConfig log,
-    UpstreamSection upstream,
+    UpstreamConfig upstream,
     EdgeCacheConfig edgeCache) {
 
   public EdgeConfig {
@@ -58,7 +58,7 @@ public record EdgeConfig(
   }
 
   /** Returns a copy with other upstream settings (edge mode). */
-  public EdgeConfig withUpstream(UpstreamSection upstream) {
+  public EdgeConfig withUpstream(UpstreamConfig upstream) {
     return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
   }
 

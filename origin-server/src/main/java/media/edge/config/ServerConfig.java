@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param proxyProtocol every data connection starts with a PROXY protocol v1/v2 header, accepted only
  *     from trusted proxies, which names the client ({@code server.proxy-protocol})
  * @param tls HTTPS on the data port ({@code server.tls.*})
+ * @param transport the socket implementation: auto (epoll where it loads, else NIO), epoll, io_uring or
+ *     nio ({@code server.transport})
  */
 public record ServerConfig(
     String bind,
@@ -35,52 +37,61 @@ public record ServerConfig(
     int fileThreads,
     List<String> trustedProxies,
     boolean proxyProtocol,
-    TlsConfig tls) {
+    TlsConfig tls,
+    String transport) {
 
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(transport, "transport");
   }
 
   /** Returns a copy listening on other ports (0 = ephemeral). */
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy bound to another address. */
   public ServerConfig withBind(String bind) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with another idle timeout. */
   public ServerConfig withIdleTimeout(Duration idleTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with other proxy settings. */
   public ServerConfig withProxies(List<String> trustedProxies, boolean proxyProtocol) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with another drain deadline. */
   public ServerConfig withDrainTimeout(Duration drainTimeout) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
+  }
+
+  /** Returns a copy on another transport. */
+  public ServerConfig withTransport(String transport) {
+    return new ServerConfig(
+        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with other TLS settings. */
   public ServerConfig withTls(TlsConfig tls) {
     return new ServerConfig(
         bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
-        trustedProxies, proxyProtocol, tls);
+        trustedProxies, proxyProtocol, tls, transport);
   }
 }

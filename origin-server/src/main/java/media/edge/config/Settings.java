@@ -17,6 +17,7 @@ import static media.edge.config.ValueTypes.MEMORY_BYTES;
 import static media.edge.config.ValueTypes.OBJECT_BYTES;
 import static media.edge.config.ValueTypes.OPTIONAL_FILE;
 import static media.edge.config.ValueTypes.ORIGINS;
+import static media.edge.config.ValueTypes.PARAM_NAMES;
 import static media.edge.config.ValueTypes.PATH_PREFIXES;
 import static media.edge.config.ValueTypes.PORT;
 import static media.edge.config.ValueTypes.POSITIVE_DURATION;
@@ -28,6 +29,7 @@ import static media.edge.config.ValueTypes.COUNT;
 import static media.edge.config.ValueTypes.THREADS_OR_ZERO;
 import static media.edge.config.ValueTypes.TOKEN_KEYS;
 import static media.edge.config.ValueTypes.TOKEN_NAME;
+import static media.edge.config.ValueTypes.TRANSPORT;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,9 +79,13 @@ final class Settings {
       setting("server.tls.key-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.server().tls().keyFile()));
   static final Setting<Duration> SERVER_TLS_RELOAD_INTERVAL =
       setting("server.tls.reload-interval", DURATION, c -> c.server().tls().reloadInterval());
+  static final Setting<String> SERVER_TRANSPORT = setting("server.transport", TRANSPORT, c -> c.server().transport());
 
   static final Setting<Optional<Path>> LIBRARY_ROOT =
       setting("library.root", OPTIONAL_DIRECTORY, c -> Optional.ofNullable(c.library().root()));
+  static final Setting<Boolean> LIBRARY_WATCH = setting("library.watch", BOOLEAN, c -> c.library().watch());
+  static final Setting<Integer> LIBRARY_WATCH_MAX_FOLDERS =
+      setting("library.watch-max-folders", COUNT, c -> c.library().watchMaxFolders());
 
   static final Setting<Long> CACHE_MEMORY_BYTES =
       setting("cache.memory-bytes", MEMORY_BYTES, c -> c.cache().memoryBytes());
@@ -110,6 +116,10 @@ final class Settings {
       setting("cache.not-found-max-ttl", DURATION, c -> c.edgeCache().notFoundMaxTtl());
   static final Setting<Duration> CACHE_STALE_IF_ERROR =
       setting("cache.stale-if-error", DURATION, c -> c.edgeCache().staleIfError());
+  static final Setting<List<String>> CACHE_KEY_IGNORE_PARAMS =
+      setting("cache.key.ignore-params", PARAM_NAMES, c -> c.edgeCache().keyIgnoreParams());
+  static final Setting<List<String>> CACHE_KEY_LIVE_PARAMS =
+      setting("cache.key.live-params", PARAM_NAMES, c -> c.edgeCache().keyLiveParams());
 
   static final Setting<List<String>> UPSTREAM_URLS_KEY =
       setting("upstream.urls", UPSTREAM_URLS, c -> c.upstream().urls().stream().map(Object::toString).toList());
@@ -129,6 +139,8 @@ final class Settings {
       setting("upstream.health-path", HEALTH_PATH, c -> c.upstream().healthPath());
   static final Setting<String> UPSTREAM_NODE_NAME =
       setting("upstream.node-name", NODE_NAME, c -> c.upstream().nodeName());
+  static final Setting<Duration> UPSTREAM_HOLD_TIMEOUT =
+      setting("upstream.hold-timeout", POSITIVE_DURATION, c -> c.upstream().holdTimeout());
 
   static final Setting<Boolean> HTTP_GZIP_PLAYLISTS =
       setting("http.gzip-playlists", BOOLEAN, c -> c.http().gzipPlaylists());
@@ -177,27 +189,34 @@ final class Settings {
       setting("tokens.set-cookie", BOOLEAN, c -> c.tokens().setCookie());
 
   static final Setting<Boolean> LOG_ACCESS = setting("log.access", BOOLEAN, c -> c.log().access());
+  static final Setting<Optional<Path>> LOG_ACCESS_FILE =
+      setting("log.access-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.log().accessFile()));
+  static final Setting<Integer> LOG_ACCESS_BUFFER =
+      setting("log.access-buffer", LIMIT_BYTES, c -> (int) c.log().accessBuffer());
+  static final Setting<Duration> LOG_ACCESS_FLUSH =
+      setting("log.access-flush", POSITIVE_DURATION, c -> c.log().accessFlush());
 
   /** Every setting, in the order of {@code config/edge.yaml}; this order also makes errors deterministic. */
   static final List<Setting<?>> ALL = List.of(
       SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
-      SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_RELOAD_INTERVAL,
-      LIBRARY_ROOT,
+      SERVER_TRANSPORT, SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_RELOAD_INTERVAL,
+      LIBRARY_ROOT, LIBRARY_WATCH, LIBRARY_WATCH_MAX_FOLDERS,
       CACHE_MEMORY_BYTES, CACHE_MEMORY_MAX_OBJECT_BYTES, CACHE_MEMORY_REVALIDATE, CACHE_SENDFILE_MIN_BYTES,
       CACHE_IMMUTABLE_REVALIDATE, CACHE_OPEN_FILES,
       CACHE_DISK_DIR, CACHE_DISK_BYTES, TTL_SEGMENT, TTL_VOD_PLAYLIST, TTL_LIVE_PLAYLIST_TARGET_FRACTION, TTL_OTHER,
-      CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR,
+      CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR, CACHE_KEY_IGNORE_PARAMS, CACHE_KEY_LIVE_PARAMS,
       HTTP_GZIP_PLAYLISTS,
       CC_SEGMENT, CC_INIT, CC_VOD_PLAYLIST, CC_MASTER_PLAYLIST, CC_LIVE_PLAYLIST_TARGET_FRACTION,
       CC_KEY, CC_SUBTITLE, CC_OTHER, CC_ERROR,
       CORS_ALLOWED_ORIGINS, CORS_MAX_AGE,
       TOKENS_REQUIRED, TOKENS_NAME, TOKENS_ALGORITHM, TOKENS_KEYS, TOKENS_KEYS_FILE, TOKENS_SALT,
       TOKENS_CLOCK_SKEW, TOKENS_SOURCES, TOKENS_EXEMPT_PREFIXES, TOKENS_SET_COOKIE,
-      LOG_ACCESS,
+      LOG_ACCESS, LOG_ACCESS_FILE, LOG_ACCESS_BUFFER, LOG_ACCESS_FLUSH,
       UPSTREAM_URLS_KEY, UPSTREAM_PARENTS, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_RESPONSE_TIMEOUT, UPSTREAM_IDLE_TIMEOUT,
-      UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME);
+      UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME,
+      UPSTREAM_HOLD_TIMEOUT);
 
   private static final Map<String, Setting<?>> BY_KEY = index(Setting::key);
   private static final Map<String, Setting<?>> BY_ENV_NAME = index(Setting::envName);

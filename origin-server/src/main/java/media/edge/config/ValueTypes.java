@@ -99,6 +99,8 @@ final class ValueTypes {
       "\"\" for the host name, or a name of 1-64 letters, digits, '.', '_' or '-'",
       t -> t.matches("[A-Za-z0-9._-]{0,64}") ? t : null);
   static final ValueType<Integer> CONNECTIONS = integer(1, 100_000, "an integer 1-100000");
+  static final ValueType<String> TRANSPORT =
+      scalar("one of auto, epoll, io_uring, nio", t -> List.of("auto", "epoll", "io_uring", "nio").contains(t) ? t : null);
   static final ValueType<Optional<Path>> OPTIONAL_FILE =
       optionalPath("a non-blank file path, or \"\" or null for none");
   static final ValueType<List<String>> SOURCES = stringList(
@@ -106,6 +108,12 @@ final class ValueTypes {
           + " (" + COMMA_LIST + ")",
       TOKEN_SOURCES::contains,
       true,
+      true);
+  static final ValueType<List<String>> PARAM_NAMES = stringList(
+      "a list of query parameter names such as session"
+          + " (printable ASCII without spaces, =, &, ? or #; each at most once; " + COMMA_LIST + ")",
+      ValueTypes::isParamName,
+      false,
       true);
   static final ValueType<List<String>> PATH_PREFIXES = stringList(
       "a list of path prefixes such as /public/, each starting with /"
@@ -188,6 +196,10 @@ final class ValueTypes {
    * {@code nonEmpty}. A refusal shows the first item that is not {@code ok} (or, if {@code distinct},
    * the first repeated one), else the whole value.
    */
+  private static boolean isParamName(String name) {
+    return !name.isEmpty() && name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '=' && c != '&' && c != '?' && c != '#');
+  }
+
   private static ValueType<List<String>> stringList(
       String expected, Predicate<String> ok, boolean nonEmpty, boolean distinct) {
     Function<Object, List<?>> items = raw -> {

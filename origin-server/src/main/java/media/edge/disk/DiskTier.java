@@ -143,6 +143,132 @@ public final class DiskTier implements AutoCloseable {
   }
 
   /**
+   * The stored entry for {@code key} opened for sending from the file: its header and both checksums
+   * checked (the body read once, through the page cache, for its checksum), the descriptor left open for
+   * the caller, who owns and must close it. Null as for {@link #read}. Never completes exceptionally; if
+   * the caller completes the future first, the descriptor is closed here.
+   */
+  public CompletableFuture<DiskFile> open(String key) {
+    if (key == null || closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    KeyHash hash = KeyHash.of(keyBytes);
+    DiskIndex.Slot slot = index.get(hash);
+    if (slot == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<DiskFile> result = new CompletableFuture<>();
+    try {
+      io.execute(() -> {
+        DiskFile file = null;
+        try {
+          file = openChecked(key, keyBytes, hash, slot);
+        } catch (RuntimeException e) {
+          LOG.warn("disk cache open failed unexpectedly", e);
+        } finally {
+          if (!result.complete(file) && file != null) {
+            closeQuietly(file.channel());
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.complete(null);
+    }
+    return result;
+  }
+
+  /** The size of {@code key}'s entry file as indexed, header included, or -1 when it is not indexed. */
+  public long size(String key) {
+    if (key == null) {
+      return -1;
+    }
+    DiskIndex.Slot slot = index.get(KeyHash.of(key));
+    return slot == null ? -1 : slot.size;
+  }
+
+  private DiskFile openChecked(String key, byte[] keyBytes, KeyHash hash, DiskIndex.Slot slot) {
+    Path file = hash.file(dir);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      forget(hash, slot);
+      return null;
+    } catch (IOException e) {
+      errors.count(Reason.READ);
+      return null;
+    }
+    boolean kept = false;
+    ByteBuf buffer = allocator.directBuffer(64 * 1024);
+    try {
+      long size = channel.size();
+      int prefix = (int) Math.min(size, EntryFormat.maxHeaderBytes());
+      ByteBuf start = allocator.directBuffer(prefix, prefix);
+      EntryFormat.Header header;
+      try {
+        readAt(channel, start, 0, prefix);
+        header = EntryFormat.parseHeader(start, size);
+      } finally {
+        start.release();
+      }
+      if (!Arrays.equals(header.key(), keyBytes)) {
+        throw new CorruptFileException("stored key differs from the requested one");
+      }
+      if (bans.bans(key, header.storedAtMillis())) {
+        drop(hash, slot);
+        return null;
+      }
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      for (long at = header.bodyOffset(), end = at + header.bodyLength(); at < end; ) {
+        int n = (int) Math.min(buffer.capacity(), end - at);
+        buffer.clear();
+        readAt(channel, buffer, at, n);
+        crc.update(buffer.nioBuffer(0, n));
+        at += n;
+      }
+      if ((int) crc.getValue() != header.bodyCrc()) {
+        throw new CorruptFileException("body checksum mismatch");
+      }
+      touch(file, slot);
+      kept = true;
+      return new DiskFile(key, header.head(), file, channel, header.bodyOffset(), header.bodyLength(), header.storedAtMillis());
+    } catch (CorruptFileException e) {
+      corrupt(hash, slot, e);
+      return null;
+    } catch (IOException e) {
+      errors.count(Reason.READ);
+      LOG.debug("disk cache open failed: {}", DiskErrors.describe(e));
+      return null;
+    } finally {
+      buffer.release();
+      if (!kept) {
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  /** Reads exactly {@code length} bytes at {@code position} into {@code into}; a shorter file is corrupt. */
+  private static void readAt(FileChannel channel, ByteBuf into, long position, int length)
+      throws IOException, CorruptFileException {
+    int start = into.writerIndex();
+    while (into.writerIndex() - start < length) {
+      int n = into.writeBytes(channel, position + into.writerIndex() - start, length - (into.writerIndex() - start));
+      if (n < 0) {
+        throw new CorruptFileException("file shrank while read");
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // read-only: nothing buffered to lose
+    }
+  }
+
+  /**
    * Stores {@code key} asynchronously, replacing any previous entry. Takes ownership of {@code body}
    * (its readable bytes, left unconsumed) and releases it when done, also when the write is refused
    * or fails. Never throws. Skipped without a count while {@link #degraded}, and after {@link

@@ -62,7 +62,23 @@ final class EntryFormat {
 
   /** Parses and checks the header of a whole file held in {@code file} (reader index 0). */
   static Header parseHeader(ByteBuf file) throws CorruptFileException {
-    int size = file.readableBytes();
+    return parseHeader(file, file.readableBytes());
+  }
+
+  /** The most header bytes an entry can have: what {@link #parseHeader(ByteBuf, long)} needs read. */
+  static int maxHeaderBytes() {
+    return FIXED_BYTES + MAX_KEY_BYTES + MAX_HEAD_BYTES;
+  }
+
+  /**
+   * Parses and checks the header at the start of {@code file}, which holds at least the header (the
+   * whole file, or its first {@link #maxHeaderBytes()} bytes) of a file of {@code fileSize} bytes.
+   */
+  static Header parseHeader(ByteBuf file, long fileSize) throws CorruptFileException {
+    if (fileSize > Integer.MAX_VALUE) {
+      throw new CorruptFileException("larger than any entry: " + fileSize + " bytes");
+    }
+    int size = (int) fileSize;
     if (size < FIXED_BYTES) {
       throw new CorruptFileException("shorter than any header: " + size + " bytes");
     }
@@ -80,6 +96,7 @@ final class EntryFormat {
     int afterKey = at + 12 + keyLength;
     long storedAtMillis = file.getLong(afterKey);
     int headLength = file.getInt(afterKey + 8);
+    // Within the bytes read too: they are the whole file or maxHeaderBytes(), which bounds any header.
     if (headLength < 0 || headLength > MAX_HEAD_BYTES || FIXED_BYTES + (long) keyLength + headLength > size) {
       throw new CorruptFileException("head length out of bounds: " + headLength);
     }

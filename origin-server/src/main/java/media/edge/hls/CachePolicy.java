@@ -49,6 +49,14 @@ public final class CachePolicy {
     }
   }
 
+  /**
+   * The {@code Cache-Control} of an answer to a blocking playlist reload (draft-pantos-hls-rfc8216bis
+   * appendix B.1: six target durations): its URI names a version that, once it exists, never changes.
+   */
+  public String blockingPlaylist(double targetDurationSeconds) {
+    return "public, max-age=" + Math.max(1L, Math.round(6 * targetDurationSeconds));
+  }
+
   /** The value sent on 4xx and 5xx answers. */
   public String errorCacheControl() {
     return config.error();

@@ -25,6 +25,11 @@ public enum ContentKind {
     return tag;
   }
 
+  private static boolean endsWith(String name, String suffix) {
+    int from = name.length() - suffix.length();
+    return from > 0 && name.charAt(from - 1) != '/' && name.regionMatches(true, from, suffix, 0, suffix.length());
+  }
+
   /**
    * True for "init.mp4", "init_720p.mp4", "video_init.mp4", "audio-en-init.mp4"; false for
    * "definition.mp4" or "infinity.mp4", which merely contain the letters.
@@ -49,6 +54,13 @@ public enum ContentKind {
    * {@code .mp4} files are treated as segments.
    */
   public static ContentKind of(String fileName) {
+    // The kinds of nearly every request, told without making the extension a string.
+    if (endsWith(fileName, ".ts") || endsWith(fileName, ".m4s")) {
+      return SEGMENT;
+    }
+    if (endsWith(fileName, ".m3u8")) {
+      return PLAYLIST;
+    }
     String ext = MediaTypes.extension(fileName);
     switch (ext) {
       case "m3u8":

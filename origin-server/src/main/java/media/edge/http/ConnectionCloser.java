@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ends an HTTP/2 connection that went quiet for {@code server.idle-timeout} or failed. On HTTP/1.1
- * {@link FileHandler} does this, but on HTTP/2 it sits in the streams' pipelines and never sees the
+ * {@link Http1Decoder} does this, but on HTTP/2 requests arrive on stream channels, which never see the
  * connection's events. Closing goes through Netty's HTTP/2 handler, so the client gets a GOAWAY.
  *
  * <p>Must sit last in an HTTP/2 connection's pipeline. Sharable: it keeps no state.

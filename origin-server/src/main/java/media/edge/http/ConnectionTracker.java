@@ -20,7 +20,17 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 @Sharable
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
   /** Set while a request on the channel is being answered. */
-  static final AttributeKey<Boolean> BUSY = AttributeKey.valueOf("edge.busy");
+  private static final AttributeKey<Boolean> BUSY = AttributeKey.valueOf("edge.busy");
+
+  /** Marks {@code channel} as answering a request: a drain lets it finish. */
+  static void busy(Channel channel) {
+    channel.attr(BUSY).set(Boolean.TRUE);
+  }
+
+  /** Marks {@code channel} as between requests: a drain closes it at once. */
+  static void idle(Channel channel) {
+    channel.attr(BUSY).set(Boolean.FALSE);
+  }
 
   private final ChannelGroup channels = new DefaultChannelGroup("data", GlobalEventExecutor.INSTANCE);
   private volatile boolean draining;

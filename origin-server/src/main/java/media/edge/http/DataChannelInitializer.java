@@ -1,29 +1,24 @@
 package media.edge.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
-import media.edge.cache.ContentStore;
+import java.util.Objects;
 import media.edge.config.EdgeConfig;
+import media.edge.config.ServerConfig;
 import media.edge.hls.CachePolicy;
+import media.edge.httpdate.HttpDates;
 import media.edge.metrics.EdgeMetrics;
-import media.edge.proxy.EdgeCache;
 import media.edge.metrics.Rejection;
 import media.edge.tls.ServerTls;
 import media.edge.token.TokenVerifier;
@@ -32,39 +27,37 @@ import media.edge.token.TokenVerifier;
  * Composes the data-port pipeline and does nothing else. Plaintext:
  *
  * <pre>
- * ConnectionTracker -> IdleStateHandler -> [HAProxyMessageDecoder -> ProxyProtocolHandler] -> HTTP/1.1
+ * ConnectionTracker -> IdleCloser -> [HAProxyMessageDecoder -> ProxyProtocolHandler] -> Http1Decoder
  * </pre>
  *
  * With TLS ({@code server.tls.*}), the {@code SslHandler} of the context in force and a
  * {@link ProtocolSelector} follow; after the handshake the selector adds HTTP/1.1 or HTTP/2:
  *
  * <pre>
- * HTTP/1.1: HttpServerCodec -> HttpServerKeepAliveHandler -> PlaylistCompressor (optional)
- *   -> HttpObjectAggregator -> FlowControlHandler -> [ChunkedWriteHandler, under TLS] -> FileHandler
+ * HTTP/1.1: ChunkedWriteHandler -> Http1Decoder
  * HTTP/2:   Http2FrameCodec -> Http2MultiplexHandler -> ConnectionCloser, and per stream
- *   Http2RequestCodec -> PlaylistCompressor (optional) -> HttpObjectAggregator -> ChunkedWriteHandler -> FileHandler
+ *   Http2RequestCodec -> HttpObjectAggregator -> ChunkedWriteHandler -> Http2Streams
  * </pre>
  *
- * The same {@link FileHandler} answers both protocols, so HTTP/2 has every feature of HTTP/1.1.
- * The channel must be created with auto-read off: on HTTP/1.1 {@link FileHandler} reads one request
- * at a time; on HTTP/2 reading is turned on, and the protocol's own flow control takes over.
+ * Both protocols end in the same {@link RequestGate}, whose {@link Responder} is the server's mode, so
+ * HTTP/2 has every feature of HTTP/1.1. Auto-read stays on: {@link Http1Decoder} answers one request at
+ * a time and pauses reading only when pipelined requests pile up; HTTP/2's own flow control paces it.
+ *
+ * <p>Thread-safe: the shared handlers are sharable, per-connection ones are made in {@link #initChannel}.
  */
 public final class DataChannelInitializer extends ChannelInitializer<Channel> {
-  /** GET and HEAD have no body; a small allowance keeps odd clients working, more gets 413. */
-  private static final int MAX_BODY_BYTES = 8192;
-  /** An edge passes POST and PUT bodies upstream; they are buffered whole, so they stay small. */
-  private static final int MAX_PASSED_BODY_BYTES = 1024 * 1024;
   /** Streams one HTTP/2 connection may have open at once; a player needs a handful. */
   private static final int MAX_CONCURRENT_STREAMS = 128;
 
-  private final EdgeConfig config;
+  private final ServerConfig server;
   private final ConnectionTracker connections;
-  private final FileHandler files;
   private final EdgeMetrics metrics;
   private final ProxyProtocolHandler proxyProtocol;
-  private final int maxBodyBytes;
   private final ServerTls tls;
+  private final RequestGate gate;
+  private final Responder responder;
   private final Http2RequestCodec streamCodec = new Http2RequestCodec();
+  private final Http2Streams streamsHandler;
   private final ConnectionCloser closer = new ConnectionCloser();
   private final ChannelInitializer<Http2StreamChannel> streams =
       new ChannelInitializer<>() {
@@ -74,69 +67,42 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
         }
       };
 
-  /** An origin: no upstream. */
-  public DataChannelInitializer(
-      EdgeConfig config,
-      ContentStore store,
-      CachePolicy cachePolicy,
-      EdgeMetrics metrics,
-      ConnectionTracker connections,
-      TokenVerifier verifier,
-      Clock clock) {
-    this(config, store, cachePolicy, metrics, connections, verifier, clock, null, "", null);
+  private DataChannelInitializer(Builder b) {
+    this.server = b.config.server();
+    this.connections = b.connections;
+    this.metrics = b.metrics;
+    this.tls = b.tls;
+    this.responder = b.responder;
+    TrustedProxies proxies = TrustedProxies.of(server.trustedProxies());
+    this.proxyProtocol = server.proxyProtocol() ? new ProxyProtocolHandler(proxies, metrics) : null;
+    CorsPolicy cors = new CorsPolicy(b.config.http().cors());
+    Front front =
+        new Front(
+            new HttpDates(b.clock),
+            cors,
+            new TokenGate(b.config.tokens(), b.verifier),
+            proxies,
+            metrics,
+            b.accessLog,
+            connections,
+            new ErrorAnswers(b.cachePolicy.errorCacheControl()),
+            b.config.http().gzipPlaylists(),
+            b.config.tokens().setCookie(),
+            b.responder);
+    this.gate = new RequestGate(front);
+    this.streamsHandler = new Http2Streams(gate);
   }
 
-  /**
-   * Builds the shared handlers once; per-channel ones are made in {@link #initChannel}.
-   *
-   * @param store the library, or null for an edge without one
-   * @param edge the edge cache, or null for an origin
-   * @param nodeName this node's name in {@code Via}
-   * @param tls the TLS context in force, or null for plaintext HTTP/1.1
-   */
-  public DataChannelInitializer(
-      EdgeConfig config,
-      ContentStore store,
-      CachePolicy cachePolicy,
-      EdgeMetrics metrics,
-      ConnectionTracker connections,
-      TokenVerifier verifier,
-      Clock clock,
-      EdgeCache edge,
-      String nodeName,
-      ServerTls tls) {
-    this.config = config;
-    this.connections = connections;
-    this.metrics = metrics;
-    this.tls = tls;
-    HttpDates dates = new HttpDates(clock);
-    TrustedProxies proxies = TrustedProxies.of(config.server().trustedProxies());
-    this.proxyProtocol = config.server().proxyProtocol() ? new ProxyProtocolHandler(proxies, metrics) : null;
-    CorsPolicy cors = new CorsPolicy(config.http().cors());
-    Responses responses = new Responses(dates, cors, cachePolicy, config.http().gzipPlaylists());
-    this.maxBodyBytes = edge == null ? MAX_BODY_BYTES : MAX_PASSED_BODY_BYTES;
-    this.files =
-        new FileHandler(
-            store,
-            responses,
-            metrics,
-            new AccessLog(config.log().access(), clock),
-            connections,
-            new TokenGate(config.tokens(), verifier),
-            proxies,
-            dates,
-            config.tokens().setCookie(),
-            edge,
-            cors,
-            nodeName);
+  /** A builder over the configuration and the responder of the server's mode. */
+  public static Builder builder(EdgeConfig config, Responder responder) {
+    return new Builder(config, responder);
   }
 
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast("connections", connections);
-    pipeline.addLast(
-        "idle", new IdleStateHandler(true, 0, 0, config.server().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast("idle", new IdleCloser(server.idleTimeout().toNanos()));
     if (proxyProtocol != null) {
       pipeline.addLast("proxy-decoder", new HAProxyMessageDecoder());
       pipeline.addLast("proxy-protocol", proxyProtocol);
@@ -152,22 +118,14 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
 
   /** HTTP/1.1, on the socket or after TLS; under TLS files go out in chunks ({@link ZeroCopy}). */
   void http1(ChannelPipeline pipeline, boolean secure) {
-    pipeline.addLast(
-        "codec",
-        new HttpServerCodec(
-            new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.server().maxUriBytes())
-                .setMaxHeaderSize(config.server().maxHeaderBytes())));
-    pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
-    if (config.http().gzipPlaylists()) {
-      pipeline.addLast("compressor", new PlaylistCompressor());
-    }
-    pipeline.addLast("aggregator", aggregator(maxBodyBytes));
-    pipeline.addLast("flow", new FlowControlHandler());
     if (secure) {
       pipeline.addLast("chunked", new ChunkedWriteHandler());
     }
-    pipeline.addLast("files", files);
+    Http1Wire wire = new Http1Wire(gate, !secure);
+    Http1Decoder decoder =
+        new Http1Decoder(wire, server.maxUriBytes(), server.maxHeaderBytes(), responder::bodyAllowance);
+    wire.decoder(decoder);
+    pipeline.addLast("http1", decoder);
   }
 
   /**
@@ -183,25 +141,21 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
                 Http2Settings.defaultSettings()
                     .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                     // HTTP/2 has no request line: the path counts against the header list.
-                    .maxHeaderListSize((long) config.server().maxHeaderBytes() + config.server().maxUriBytes()))
-            .gracefulShutdownTimeoutMillis(config.server().drainTimeout().toMillis())
+                    .maxHeaderListSize((long) server.maxHeaderBytes() + server.maxUriBytes()))
+            .gracefulShutdownTimeoutMillis(server.drainTimeout().toMillis())
             .build());
     pipeline.addLast("h2-streams", new Http2MultiplexHandler(streams));
     pipeline.addLast("h2-close", closer);
-    pipeline.channel().config().setAutoRead(true);
   }
 
   private void initStream(ChannelPipeline pipeline) {
     pipeline.addLast("h2-codec", streamCodec);
-    if (config.http().gzipPlaylists()) {
-      pipeline.addLast("compressor", new PlaylistCompressor());
-    }
     // GET and HEAD's allowance only, even on an edge: a stream's body is aggregated before its token
     // is checked, and 128 streams of 1 MiB would let one unauthenticated connection hold 128 MiB.
     // POST and PUT pass upstream over HTTP/1.1; players send neither.
-    pipeline.addLast("aggregator", aggregator(MAX_BODY_BYTES));
+    pipeline.addLast("aggregator", aggregator(Responder.BODILESS_ALLOWANCE));
     pipeline.addLast("chunked", new ChunkedWriteHandler());
-    pipeline.addLast("files", files);
+    pipeline.addLast("streams", streamsHandler);
   }
 
   private HttpObjectAggregator aggregator(int maxBodyBytes) {
@@ -212,5 +166,68 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
         super.handleOversizedMessage(ctx, oversized);
       }
     };
+  }
+
+  /** Collects what the pipeline shares. Not thread-safe; build once. */
+  public static final class Builder {
+    private final EdgeConfig config;
+    private final Responder responder;
+    private EdgeMetrics metrics;
+    private ConnectionTracker connections;
+    private TokenVerifier verifier;
+    private Clock clock = Clock.systemUTC();
+    private ServerTls tls;
+    private AccessLog accessLog = AccessLog.OFF;
+    private CachePolicy cachePolicy;
+
+    private Builder(EdgeConfig config, Responder responder) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.responder = Objects.requireNonNull(responder, "responder");
+    }
+
+    public Builder metrics(EdgeMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Builder connections(ConnectionTracker connections) {
+      this.connections = connections;
+      return this;
+    }
+
+    /** The token verifier; may be null when tokens are not required. */
+    public Builder verifier(TokenVerifier verifier) {
+      this.verifier = verifier;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** HTTPS with the context in force; leave unset for plaintext. */
+    public Builder tls(ServerTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    public Builder accessLog(AccessLog accessLog) {
+      this.accessLog = accessLog;
+      return this;
+    }
+
+    /** Where the error {@code Cache-Control} comes from. */
+    public Builder cachePolicy(CachePolicy cachePolicy) {
+      this.cachePolicy = cachePolicy;
+      return this;
+    }
+
+    public DataChannelInitializer build() {
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(connections, "connections");
+      Objects.requireNonNull(cachePolicy, "cachePolicy");
+      return new DataChannelInitializer(this);
+    }
   }
 }

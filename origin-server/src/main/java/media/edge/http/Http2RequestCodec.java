@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Netty's HTTP/2 stream codec, which turns a stream's frames into the HTTP/1.1 objects
- * {@link FileHandler} reads ({@code :authority} becomes {@code Host}, cookie crumbs are joined) and
+ * {@link Http2Streams} reads ({@code :authority} becomes {@code Host}, cookie crumbs are joined) and
  * its answers back into frames (dropping {@code Connection}, {@code Keep-Alive} and
  * {@code Transfer-Encoding}, which HTTP/2 forbids). It also adds {@code x-http2-stream-id} and
  * similar fields to each request; those are removed here, so that they are never taken for the
@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>A request head Netty cannot turn into an HTTP/1.1 request (no {@code :path}, a method or path
  * with characters a request line may not hold) becomes a request whose decoder result is that
- * failure, so that {@link FileHandler} answers 400 and counts it as it does for HTTP/1.1, instead of
+ * failure, so that the gate answers 400 and counts it as it does for HTTP/1.1, instead of
  * the exception resetting the stream with a warning in the log.
  *
  * <p>Must sit first in a stream's pipeline. Sharable, as its parent is: it keeps no state.
@@ -59,7 +59,7 @@ final class Http2RequestCodec extends Http2StreamFrameToHttpObjectCodec {
     return null;
   }
 
-  /** A stand-in request whose decoder result carries the failure, for FileHandler to answer 400. */
+  /** A stand-in request whose decoder result carries the failure, for the gate to answer 400. */
   private static DefaultFullHttpRequest malformed(Exception cause) {
     DefaultFullHttpRequest malformed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
     malformed.setDecoderResult(DecoderResult.failure(cause));

@@ -1,55 +1,66 @@
 package media.edge.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
+import media.edge.httpdate.HttpDate;
 
 /**
- * Conditional requests on a GET or HEAD of a file (RFC 9110 section 13): If-None-Match first (weak
- * comparison, lists, {@code *}); If-Modified-Since only when If-None-Match is absent, compared at
- * second precision; malformed values are ignored, never an error. If-Range decides whether a
- * Range header may be honoured (strong comparison for entity tags, exact match for dates).
+ * The comparisons of conditional requests (RFC 9110 section 13.1): entity-tag lists, strong or weak,
+ * and dates at second precision. {@link Answers} applies them in the order of section 13.2.2; this class
+ * only compares. Malformed values match nothing and malformed dates are ignored, never an error.
+ *
+ * <p>Stateless; safe from any thread.
  */
 final class Preconditions {
+  /** An entity tag no list can name, for a representation that has none ({@code *} still matches it). */
+  static final String NO_TAG = "\"\u0000\"";
+
   private Preconditions() {}
 
-  /** True when the client's copy is current and a 304 answers the request. */
-  static boolean notModified(HttpHeaders request, String etag, long modifiedSeconds) {
-    String ifNoneMatch = request.get(HttpHeaderNames.IF_NONE_MATCH);
-    if (ifNoneMatch != null) {
-      return anyTagMatches(ifNoneMatch, etag, false);
-    }
-    String ifModifiedSince = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-    if (ifModifiedSince == null) {
-      return false;
-    }
-    long since = HttpDates.parse(ifModifiedSince);
-    return since != Long.MIN_VALUE && modifiedSeconds <= since;
+  /** {@code If-Match}: true when {@code list} names the representation (strong comparison) or is {@code *}. */
+  static boolean ifMatch(String list, String etag) {
+    return anyTagMatches(list, etag == null ? NO_TAG : etag, true);
   }
 
-  /** True when a Range header may be applied: no If-Range, or If-Range names this version. */
-  static boolean rangeApplies(HttpHeaders request, String etag, long modifiedSeconds) {
-    String ifRange = request.get(HttpHeaderNames.IF_RANGE);
+  /** {@code If-None-Match}: true when {@code list} names the representation (weak comparison) or is {@code *}. */
+  static boolean ifNoneMatch(String list, String etag) {
+    return anyTagMatches(list, etag == null ? NO_TAG : etag, false);
+  }
+
+  /** True when a date condition holds: {@code modified} at or before {@code value}; false when unusable. */
+  static boolean notModifiedSince(String value, long modifiedSeconds) {
+    long since = HttpDate.parse(value);
+    return since != HttpDate.MALFORMED && modifiedSeconds != HttpDate.MALFORMED && modifiedSeconds <= since;
+  }
+
+  /**
+   * {@code If-Range} (section 13.1.5): true when a Range may be honoured, i.e. the value names this
+   * version: an entity tag by strong comparison (a weak one never does), or exactly its modification date.
+   */
+  static boolean rangeApplies(String ifRange, String etag, long modifiedSeconds) {
     if (ifRange == null) {
       return true;
     }
     String value = ifRange.strip();
     if (value.startsWith("\"") || value.startsWith("W/")) {
-      return !value.startsWith("W/") && value.equals(etag);
+      return etag != null && !value.startsWith("W/") && !etag.startsWith("W/") && value.equals(etag);
     }
-    long date = HttpDates.parse(value);
-    return date != Long.MIN_VALUE && date == modifiedSeconds;
+    long date = HttpDate.parse(value);
+    return date != HttpDate.MALFORMED && modifiedSeconds != HttpDate.MALFORMED && date == modifiedSeconds;
   }
 
   /**
-   * Whether a comma-separated If-None-Match list matches. Weak comparison: {@code W/"x"} equals
-   * {@code "x"}. A malformed member matches nothing.
+   * Whether a comma-separated entity-tag list matches {@code etag}, or is {@code *}. Weak comparison
+   * takes {@code W/"x"} for {@code "x"}; strong comparison matches only two strong, equal tags. A
+   * malformed member ends the list unmatched.
    */
   static boolean anyTagMatches(String list, String etag, boolean strong) {
     String value = list.strip();
     if (value.equals("*")) {
       return true;
     }
-    String ours = opaque(etag);
+    if (strong && etag.startsWith("W/")) {
+      return false;
+    }
+    String ours = etag.startsWith("W/") ? etag.substring(2) : etag;
     int i = 0;
     int n = value.length();
     while (i < n) {
@@ -71,16 +82,11 @@ final class Preconditions {
       if (close < 0) {
         return false;
       }
-      if (!(strong && weak) && value.regionMatches(i, ours, 0, ours.length()) && close - i + 1 == ours.length()) {
+      if (!(strong && weak) && close - i + 1 == ours.length() && value.regionMatches(i, ours, 0, ours.length())) {
         return true;
       }
       i = close + 1;
     }
     return false;
-  }
-
-  /** The quoted part of an entity tag, without any {@code W/} prefix. */
-  private static String opaque(String etag) {
-    return etag.startsWith("W/") ? etag.substring(2) : etag;
   }
 }

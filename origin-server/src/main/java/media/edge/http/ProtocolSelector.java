@@ -28,13 +28,6 @@ final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
     this.tls = tls;
   }
 
-  /** Auto-read is off: ask for the ClientHello; the {@code SslHandler} reads on until the handshake is done. */
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    ctx.read();
-    super.channelActive(ctx);
-  }
-
   @Override
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
@@ -43,8 +36,6 @@ final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
     }
     if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
       pipelines.http1(ctx.pipeline(), true);
-      // The connection was active before FileHandler joined, so ask for the first request here.
-      ctx.channel().read();
       return;
     }
     throw new IllegalStateException("ALPN chose a protocol not offered: " + protocol);

@@ -35,4 +35,24 @@ final class RequestTarget {
     }
     return uri.substring(start, end);
   }
+
+  /** The raw value of parameter {@code name} in the query of {@code uri}, or null. */
+  static String queryParameter(String uri, String name) {
+    int question = uri.indexOf('?');
+    if (question < 0) {
+      return null;
+    }
+    int end = uri.indexOf('#', question);
+    end = end < 0 ? uri.length() : end;
+    int start = question + 1;
+    while (start <= end) {
+      int amp = uri.indexOf('&', start);
+      int stop = amp < 0 || amp > end ? end : amp;
+      if (stop - start > name.length() && uri.startsWith(name, start) && uri.charAt(start + name.length()) == '=') {
+        return uri.substring(start + name.length() + 1, stop);
+      }
+      start = stop + 1;
+    }
+    return null;
+  }
 }

@@ -1,6 +1,5 @@
 package media.edge.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import media.edge.config.TokenConfig;
 import media.edge.token.TokenRejection;
@@ -20,6 +19,11 @@ final class TokenGate {
   private final TokenVerifier verifier;
   private final List<String> exemptPrefixes;
 
+  /** The verdict when no token is required: accepted, for no one in particular (no cookie is set). */
+  static final Verdict OPEN = new Verdict(null, Long.MAX_VALUE, List.of());
+  private static final Verdict MALFORMED = new Verdict(TokenRejection.MALFORMED, 0, List.of());
+  private static final Verdict MISSING = new Verdict(TokenRejection.MISSING, 0, List.of());
+
   TokenGate(TokenConfig config, TokenVerifier verifier) {
     this.required = config.required();
     this.locator = new TokenLocator(config.name(), config.sources());
@@ -32,33 +36,28 @@ final class TokenGate {
     return locator.name();
   }
 
-  /** Finds the token and the path left once a path token is removed. */
-  TokenLocator.Located locate(String path, String uri, HttpHeaders headers) {
-    return locator.locate(path, uri, headers);
-  }
-
-  /** A check's outcome: why the request is refused (null when it is not), and the verdict if a token was verified. */
-  record Checked(TokenRejection rejection, Verdict verdict) {
-    static final Checked OPEN = new Checked(null, null);
+  /** Finds the token and the path left once a path token is removed, into {@code sink}. */
+  void locate(String path, Request request, TokenLocator.Sink sink) {
+    locator.locate(path, request, sink);
   }
 
   /**
-   * Checks a request's token.
+   * Checks a request's token: the verdict of a verified token (accepted or not), {@link #OPEN} when no
+   * token is required here, or a refusal for a token that is missing or malformed.
    *
    * @param libraryPath the normalized path, {@code /} + the library key
    */
-  Checked check(TokenLocator.Located located, String libraryPath, String client) {
+  Verdict check(String token, boolean malformed, String libraryPath, String client) {
     if (!required || exempt(libraryPath)) {
-      return Checked.OPEN;
+      return OPEN;
     }
-    if (located.malformed()) {
-      return new Checked(TokenRejection.MALFORMED, null);
+    if (malformed) {
+      return MALFORMED;
     }
-    if (located.token() == null) {
-      return new Checked(TokenRejection.MISSING, null);
+    if (token == null) {
+      return MISSING;
     }
-    Verdict verdict = verifier.verify(located.token(), libraryPath, client);
-    return new Checked(verdict.accepted() ? null : verdict.rejection(), verdict);
+    return verifier.verify(token, libraryPath, client);
   }
 
   /**

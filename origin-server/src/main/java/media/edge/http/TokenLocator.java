@@ -1,7 +1,6 @@
 package media.edge.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +20,9 @@ import java.util.Locale;
  * <p>Tokens are never logged: the located token only goes to the verifier and, for query tokens,
  * into rewritten playlists. Immutable and thread-safe.
  */
-final class TokenLocator {
+public final class TokenLocator {
   /** Where a token was found; query tokens are propagated into playlists. */
-  enum Source {
+  public enum Source {
     PATH,
     QUERY,
     COOKIE,
@@ -38,7 +37,7 @@ final class TokenLocator {
    * @param path the raw path with any token prefix removed
    * @param malformed true when a token was present but not decodable
    */
-  record Located(String token, Source source, String path, boolean malformed) {}
+  public record Located(String token, Source source, String path, boolean malformed) {}
 
   /** Longer tokens are refused unread: no legitimate token comes near this. */
   static final int MAX_TOKEN_CHARS = 4096;
@@ -58,70 +57,70 @@ final class TokenLocator {
     return name;
   }
 
-  /** Locates the token of a request with raw path {@code path} and raw target {@code uri}. */
-  Located locate(String path, String uri, HttpHeaders headers) {
+  /** Receives what {@link #locate} found, so that the gate's exchange can keep it without a record. */
+  interface Sink {
+    /**
+     * @param token the decoded token, or null when there is none
+     * @param source where it was found, or null
+     * @param path the raw path with any token prefix removed
+     * @param malformed true when a token was present but not decodable
+     */
+    void located(String token, Source source, String path, boolean malformed);
+  }
+
+  /** Locates the token of {@code headers}, whose raw path is {@code path}, as a record. */
+  Located locate(String path, Request headers) {
+    Located[] found = new Located[1];
+    locate(path, headers, (token, source, rest, malformed) -> found[0] = new Located(token, source, rest, malformed));
+    return found[0];
+  }
+
+  /** Locates the token of {@code headers}, whose raw path is {@code path}, into {@code sink}. */
+  void locate(String path, Request headers, Sink sink) {
     if (path.startsWith(prefix)) {
       int end = path.indexOf('/', prefix.length());
       String raw = end < 0 ? path.substring(prefix.length()) : path.substring(prefix.length(), end);
       String rest = end < 0 ? "/" : path.substring(end);
-      return decoded(raw, Source.PATH, rest);
+      decoded(raw, Source.PATH, rest, sink);
+      return;
     }
     for (Source source : order) {
       String raw;
       switch (source) {
         case QUERY:
-          raw = queryParameter(uri);
+          raw = headers.queryParameter(name);
           break;
         case COOKIE:
           raw = cookie(headers);
           break;
         default:
-          raw = headers.get(name);
+          raw = headers.header(name);
       }
       if (raw != null) {
-        return source == Source.QUERY ? decoded(raw, source, path) : checked(raw, source, path);
+        if (source == Source.QUERY) {
+          decoded(raw, source, path, sink);
+        } else if (raw.isEmpty() || raw.length() > MAX_TOKEN_CHARS) {
+          sink.located(null, source, path, true);
+        } else {
+          sink.located(raw, source, path, false);
+        }
+        return;
       }
     }
-    return new Located(null, null, path, false);
+    sink.located(null, null, path, false);
   }
 
-  private static Located decoded(String raw, Source source, String path) {
+  private static void decoded(String raw, Source source, String path, Sink sink) {
     String token = raw.length() > MAX_TOKEN_CHARS ? null : percentDecode(raw);
-    return token == null || token.isEmpty()
-        ? new Located(null, source, path, true)
-        : new Located(token, source, path, false);
-  }
-
-  private static Located checked(String raw, Source source, String path) {
-    return raw.isEmpty() || raw.length() > MAX_TOKEN_CHARS
-        ? new Located(null, source, path, true)
-        : new Located(raw, source, path, false);
-  }
-
-  /** The raw value of this locator's parameter in the query of {@code uri}, or null. */
-  private String queryParameter(String uri) {
-    int question = uri.indexOf('?');
-    if (question < 0) {
-      return null;
+    if (token == null || token.isEmpty()) {
+      sink.located(null, source, path, true);
+    } else {
+      sink.located(token, source, path, false);
     }
-    int end = uri.indexOf('#', question);
-    String query = end < 0 ? uri.substring(question + 1) : uri.substring(question + 1, end);
-    int start = 0;
-    while (start <= query.length()) {
-      int amp = query.indexOf('&', start);
-      int stop = amp < 0 ? query.length() : amp;
-      if (query.startsWith(name, start)
-          && start + name.length() < stop
-          && query.charAt(start + name.length()) == '=') {
-        return query.substring(start + name.length() + 1, stop);
-      }
-      start = stop + 1;
-    }
-    return null;
   }
 
-  private String cookie(HttpHeaders headers) {
-    String header = headers.get(HttpHeaderNames.COOKIE);
+  private String cookie(Request headers) {
+    String header = headers.header(HttpHeaderNames.COOKIE);
     if (header == null) {
       return null;
     }

@@ -1,6 +1,7 @@
 package media.edge.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,19 +74,28 @@ final class TrustedProxies {
     return !blocks.isEmpty() && trusted(text(peer));
   }
 
+  /** The text of each connection's peer address, made once per connection. */
+  private static final AttributeKey<String> PEER = AttributeKey.valueOf("edge.peer");
+
   /**
-   * The client's address as text.
+   * The client's address as text: the connection's peer, or the address a trusted proxy named in a
+   * PROXY protocol header, or, from a trusted proxy, the first untrusted hop of {@code X-Forwarded-For}
+   * read from the right.
    *
-   * @param proxied the address a trusted proxy named in a PROXY protocol header, or null
+   * @param connection the connection (for an HTTP/2 stream, its parent)
    */
-  String client(SocketAddress peer, String proxied, HttpHeaders request) {
-    String direct = proxied != null ? proxied : text(peer);
+  String client(Channel connection, Request request) {
+    String proxied = connection.attr(ProxyProtocolHandler.SOURCE).get();
+    return client(proxied != null ? proxied : peer(connection), request);
+  }
+
+  /** The client's address as text, from the direct peer's (or the PROXY header's) address {@code direct}. */
+  String client(String direct, Request request) {
     if (blocks.isEmpty() || !trusted(direct)) {
       return direct;
     }
-    List<String> forwarded = request.getAll("X-Forwarded-For");
     List<String> hops = new ArrayList<>();
-    for (String header : forwarded) {
+    for (String header : request.headers("x-forwarded-for")) {
       for (String hop : header.split(",")) {
         hops.add(hop.strip());
       }
@@ -102,7 +112,17 @@ final class TrustedProxies {
     return hops.isEmpty() ? direct : canonical(hops.get(0));
   }
 
-  private static String text(SocketAddress peer) {
+  /** The connection's peer address as text, kept on the connection after the first request. */
+  String peer(Channel connection) {
+    String peer = connection.attr(PEER).get();
+    if (peer == null) {
+      peer = text(connection.remoteAddress());
+      connection.attr(PEER).set(peer);
+    }
+    return peer;
+  }
+
+  static String text(SocketAddress peer) {
     return peer instanceof InetSocketAddress
         ? ((InetSocketAddress) peer).getAddress().getHostAddress()
         : String.valueOf(peer);

@@ -2,7 +2,7 @@ package media.edge.httpcache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import media.edge.http.HttpDates;
+import media.edge.httpdate.HttpDate;
 
 /**
  * The two halves of RFC 9111 section 4.2 that only look at a response as received: its freshness
@@ -27,7 +27,7 @@ final class Freshness {
     }
     String expires = headers.get(HttpHeaderNames.EXPIRES);
     if (expires != null) {
-      long expiresSeconds = HttpDates.parse(expires);
+      long expiresSeconds = HttpDate.parse(expires);
       if (expiresSeconds == Long.MIN_VALUE) {
         return 0;
       }
@@ -55,7 +55,7 @@ final class Freshness {
   /** The {@code Date} header in milliseconds, or {@code responseMillis} when absent or invalid. */
   static long dateMillis(HttpHeaders headers, long responseMillis) {
     String date = headers.get(HttpHeaderNames.DATE);
-    long seconds = date == null ? Long.MIN_VALUE : HttpDates.parse(date);
+    long seconds = date == null ? Long.MIN_VALUE : HttpDate.parse(date);
     return seconds == Long.MIN_VALUE ? responseMillis : seconds * 1000;
   }
 

@@ -2,7 +2,7 @@ package media.edge.httpcache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import media.edge.http.HttpDates;
+import media.edge.httpdate.HttpDate;
 
 /**
  * A heuristic freshness lifetime (RFC 9111 section 4.2.2) for responses that state none: a
@@ -23,7 +23,7 @@ public final class Heuristic {
       throw new IllegalArgumentException(
           "fraction: " + fraction + ", maxMillis: " + maxMillis + " (expected: 0 <= fraction <= 1, maxMillis >= 0)");
     }
-    long modified = HttpDates.parse(response.get(HttpHeaderNames.LAST_MODIFIED));
+    long modified = HttpDate.parse(response.get(HttpHeaderNames.LAST_MODIFIED));
     if (modified == Long.MIN_VALUE) {
       return -1;
     }

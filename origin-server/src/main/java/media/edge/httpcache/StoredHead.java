@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import media.edge.http.HttpDates;
+import media.edge.httpdate.HttpDate;
 
 /**
  * The metadata of one stored response: status, end-to-end headers, when it was requested and
@@ -61,8 +61,8 @@ public final class StoredHead {
           "heuristicLifetimeMillis: " + heuristicLifetimeMillis + " (expected: >= 0, or -1 for none)");
     }
     HttpHeaders copy = HeaderFields.copy(headers);
-    if (HttpDates.parse(copy.get(HttpHeaderNames.DATE)) == Long.MIN_VALUE) {
-      copy.set(HttpHeaderNames.DATE, HttpDates.format(Math.floorDiv(responseMillis, 1000L)));
+    if (HttpDate.parse(copy.get(HttpHeaderNames.DATE)) == Long.MIN_VALUE) {
+      copy.set(HttpHeaderNames.DATE, HttpDate.format(Math.floorDiv(responseMillis, 1000L)));
     }
     CacheControl control = CacheControl.parse(copy);
     long lifetime = Freshness.lifetimeMillis(status, copy, control, responseMillis, heuristicLifetimeMillis);
@@ -177,8 +177,8 @@ public final class StoredHead {
     }
     String theirs = notModifiedHeaders.get(HttpHeaderNames.LAST_MODIFIED);
     if (theirs != null) {
-      long theirSeconds = HttpDates.parse(theirs);
-      long ourSeconds = HttpDates.parse(headers.get(HttpHeaderNames.LAST_MODIFIED));
+      long theirSeconds = HttpDate.parse(theirs);
+      long ourSeconds = HttpDate.parse(headers.get(HttpHeaderNames.LAST_MODIFIED));
       return theirSeconds != Long.MIN_VALUE && theirSeconds == ourSeconds;
     }
     return true;

@@ -2,7 +2,7 @@ package media.edge.httpcache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import media.edge.http.HttpDates;
+import media.edge.httpdate.HttpDate;
 
 /**
  * The validators of a response (RFC 9110 section 8.8) as a cache uses them: the {@code ETag} when
@@ -22,7 +22,7 @@ final class Validators {
   /** The first {@code Last-Modified} value when it parses as an HTTP date, else null. */
   static String lastModified(HttpHeaders headers) {
     String value = headers.get(HttpHeaderNames.LAST_MODIFIED);
-    return value != null && HttpDates.parse(value) != Long.MIN_VALUE ? value.strip() : null;
+    return value != null && HttpDate.parse(value) != Long.MIN_VALUE ? value.strip() : null;
   }
 
   /** RFC 9110 section 8.8.3.2: weak comparison ignores the {@code W/} prefixes. */

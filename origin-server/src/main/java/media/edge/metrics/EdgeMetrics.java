@@ -1,6 +1,7 @@
 package media.edge.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import media.edge.cache.MemoryTier;
+import java.util.function.ToDoubleFunction;
+import media.edge.memory.MemoryTier;
 import media.edge.hls.ContentKind;
 import media.edge.token.TokenRejection;
 
@@ -160,7 +162,7 @@ public final class EdgeMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Adds the count of file descriptors the memory tier keeps open for sendfile. */
+  /** Adds the count of file descriptors memory entries keep open for sendfile: library files and disk-tier entries. */
   public void bindOpenFiles(IntSupplier open) {
     Gauge.builder("edge.cache.open.files", open, IntSupplier::getAsInt)
         .description("File descriptors kept open by memory entries of files sent with sendfile")
@@ -168,7 +170,30 @@ public final class EdgeMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Adds the open-connection gauge. */
+  /** Adds the count of access-log lines dropped because the log's writer could not keep up. */
+  /**
+   * Requests held for live low-latency playlists and preload hints (origin mode). Meters keep only a
+   * weak reference to what they read: {@code holds} must be kept alive by its owner.
+   */
+  public <T> void bindLiveHolds(T holds, ToDoubleFunction<T> held, ToDoubleFunction<T> released, ToDoubleFunction<T> timedOut) {
+    Gauge.builder("edge.llhls.held.requests", holds, held)
+        .description("Blocking playlist reloads and preload-hinted requests held now, waiting for the packager")
+        .register(registry);
+    FunctionCounter.builder("edge.llhls.released", holds, released)
+        .description("Held requests answered because what they waited for was written")
+        .register(registry);
+    FunctionCounter.builder("edge.llhls.timed.out", holds, timedOut)
+        .description("Held requests answered 503 after three target durations without what they waited for")
+        .register(registry);
+  }
+
+  /** Lines the access log dropped; {@code log} must be kept alive by its owner (meters hold it weakly). */
+  public <T> void bindAccessLog(T log, ToDoubleFunction<T> dropped) {
+    FunctionCounter.builder("edge.access.log.dropped.lines", log, dropped)
+        .description("Access-log lines dropped because standard output or the log file could not keep up")
+        .register(registry);
+  }
+
   public void bindConnections(LongSupplier open) {
     Gauge.builder("edge.connections.active", open, s -> s.getAsLong())
         .description("Open client connections on the data port")

@@ -19,116 +19,186 @@ import java.util.concurrent.TimeUnit;
 import media.edge.admin.AdminChannelInitializer;
 import media.edge.admin.AdminHandler;
 import media.edge.admin.Readiness;
-import media.edge.cache.ContentStore;
-import media.edge.cache.MemoryTier;
+import media.edge.config.EdgeCacheConfig;
 import media.edge.config.EdgeConfig;
+import media.edge.config.LogConfig;
+import media.edge.config.UpstreamConfig;
+import media.edge.disk.DiskTier;
+import media.edge.edge.EdgeCache;
+import media.edge.edge.EdgeResponder;
+import media.edge.edge.ProxyMetrics;
 import media.edge.hls.CachePolicy;
+import media.edge.http.AccessLog;
 import media.edge.http.ConnectionTracker;
 import media.edge.http.DataChannelInitializer;
-import media.edge.library.Library;
-import media.edge.config.EdgeCacheConfig;
-import media.edge.config.UpstreamSection;
-import media.edge.disk.DiskTier;
-import media.edge.proxy.EdgeCache;
+import media.edge.http.Responder;
+import media.edge.memory.MemoryTier;
+import media.edge.metrics.EdgeMetrics;
+import media.edge.origin.ContentStore;
+import media.edge.origin.Library;
+import media.edge.origin.LibraryWatch;
+import media.edge.origin.LiveHolds;
+import media.edge.origin.OriginResponder;
 import media.edge.tls.ServerTls;
 import media.edge.tls.TlsFileException;
-import media.edge.proxy.ProxyMetrics;
 import media.edge.upstream.UpstreamClient;
-import media.edge.upstream.UpstreamConfig;
-import java.net.InetAddress;
-import media.edge.metrics.EdgeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running server: the data port, the admin port and what they share. {@link #start} wires and
- * binds; {@link #drain} is the SIGTERM path; {@link #close} stops at once.
+ * binds, choosing the mode once: an origin answers from its library ({@link OriginResponder}), an edge
+ * from its cache in front of upstreams ({@link EdgeResponder}), an edge with a library from the library
+ * first and the cache for what it lacks. {@link #drain} is the SIGTERM path; {@link #close} stops at once.
+ *
+ * <p>Everything started is registered in {@link Resources} as it starts, so that {@link #close} and a
+ * start-up failing half-way (a port in use, a disk tier that cannot open) stop it all, last first.
  *
  * <p>Thread-safe: start-up happens on one thread, and afterwards only {@link #drain} and
  * {@link #close} change state, both idempotent.
  */
 public final class EdgeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+  /** Live low-latency playlists remembered across versions (preload hints, removed date ranges): a few KB each. */
+  private static final int LIVE_PLAYLISTS = 10_000;
 
   private final EdgeConfig config;
-  private final EventLoopGroup bossGroup;
-  private final EventLoopGroup workerGroup;
-  private final ThreadPoolExecutor fileIo;
-  private final ScheduledExecutorService housekeeping;
-  private final TokenKeys tokenKeys;
-  private final MemoryTier memory;
-  private final ContentStore store;
-  private final EdgeMetrics metrics;
-  private final ServerTls tls;
-  private final ConnectionTracker connections;
-  private final Readiness readiness;
-  private final String transport;
-  private final String nodeName;
-  private final EdgeCache edge;
+  private final Resources resources = new Resources();
+  private ScheduledExecutorService housekeeping;
+  private TokenKeys tokenKeys;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private ThreadPoolExecutor fileIo;
+  private MemoryTier memory;
+  private ContentStore store;
+  /** Set once the responder exists; the watch's thread reads it. */
+  private volatile LiveHolds holds;
+  private EdgeMetrics metrics;
+  private ServerTls tls;
+  private AccessLog accessLog;
+  private final ConnectionTracker connections = new ConnectionTracker();
+  private final Readiness readiness = new Readiness();
+  private String transport;
+  private String nodeName;
+  private EdgeCache edge;
   private ProxyMetrics proxyMetrics;
   private Channel dataChannel;
   private Channel adminChannel;
   private boolean closed;
 
-  private EdgeServer(EdgeConfig config, Clock clock, Ticker ticker) throws IOException, StartupException {
+  private EdgeServer(EdgeConfig config) {
     this.config = config;
+  }
+
+  private void open(Clock clock, Ticker ticker) throws IOException, StartupException {
     Library library = config.library().root() == null ? null : Library.open(config.library().root());
-    this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "edge-housekeeping");
-              thread.setDaemon(true);
-              return thread;
-            });
+    housekeeping =
+        resources.add(
+            Executors.newSingleThreadScheduledExecutor(
+                runnable -> {
+                  Thread thread = new Thread(runnable, "edge-housekeeping");
+                  thread.setDaemon(true);
+                  return thread;
+                }),
+            () -> housekeeping.shutdownNow());
+    tokenKeys = resources.add(TokenKeys.open(config.tokens(), clock, housekeeping), () -> tokenKeys.close());
+    metrics = resources.add(EdgeMetrics.create(), () -> metrics.close());
     try {
-      this.tokenKeys = TokenKeys.open(config.tokens(), clock, housekeeping);
-    } catch (StartupException e) {
-      housekeeping.shutdownNow();
-      throw e;
-    }
-    this.metrics = EdgeMetrics.create();
-    try {
-      this.tls = config.server().tls().enabled()
-          ? ServerTls.open(config.server().tls(), metrics.registry(), housekeeping)
-          : null;
+      tls = config.server().tls().enabled() ? ServerTls.open(config.server().tls(), metrics.registry(), housekeeping) : null;
     } catch (TlsFileException e) {
-      tokenKeys.close();
-      housekeeping.shutdownNow();
-      metrics.close();
       throw new StartupException(e.getMessage(), e);
     }
-    Transport chosen = Transport.best();
-    this.transport = chosen.name();
-    this.bossGroup = new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory());
-    this.workerGroup = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), chosen.ioHandlerFactory());
-    this.fileIo = FileIoExecutor.create(config.server().fileThreads());
-    this.memory = new MemoryTier(config.cache().memoryBytes(), ticker);
+    if (tls != null) {
+      resources.add(() -> tls.close());
+    }
+    accessLog = resources.add(openAccessLog(config.log(), clock), () -> accessLog.close());
+    metrics.bindAccessLog(accessLog, AccessLog::dropped);
+    memory = resources.add(new MemoryTier(config.cache().memoryBytes(), ticker), () -> memory.close());
+    fileIo = resources.add(FileIoExecutor.create(config.server().fileThreads()), () -> {
+      fileIo.shutdown();
+      fileIo.awaitTermination(5, TimeUnit.SECONDS);
+    });
+    Transport chosen = Transport.of(config.server().transport());
+    transport = chosen.name();
+    bossGroup = resources.add(new MultiThreadIoEventLoopGroup(1, chosen.ioHandlerFactory()),
+        () -> bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    workerGroup = resources.add(new MultiThreadIoEventLoopGroup(config.server().ioThreads(), chosen.ioHandlerFactory()),
+        () -> workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
     CachePolicy policy =
         new CachePolicy(config.http().cacheControl(), config.cache().memoryRevalidate(), config.cache().immutableRevalidate());
-    this.store =
-        library == null
-            ? null
-            : new ContentStore(
-                library,
-                memory,
-                policy,
-                PooledByteBufAllocator.DEFAULT,
-                fileIo,
-                config.cache().memoryMaxObjectBytes(),
-                config.http().gzipPlaylists(),
-                config.cache().sendfileMinBytes(),
-                config.cache().openFiles());
-    this.nodeName = nodeName(config.upstream());
-    this.edge = config.upstream().enabled() ? openEdge(chosen, clock) : null;
-    this.connections = new ConnectionTracker();
-    this.readiness = new Readiness();
+    if (library != null) {
+      LibraryWatch watch = config.library().watch() ? openWatch() : null;
+      store =
+          ContentStore.builder(library, memory, policy, fileIo)
+              .lowLatency(watch, LIVE_PLAYLISTS)
+              .allocator(PooledByteBufAllocator.DEFAULT)
+              .maxObjectBytes(config.cache().memoryMaxObjectBytes())
+              .gzipPlaylists(config.http().gzipPlaylists())
+              .sendfileMinBytes(config.cache().sendfileMinBytes())
+              .openFiles(config.cache().openFiles())
+              .build();
+    }
+    nodeName = config.upstream().resolvedNodeName();
+    Responder responder = Responder.NOT_FOUND;
+    if (config.upstream().enabled()) {
+      edge = openEdge(chosen, clock);
+      responder = new EdgeResponder(edge, config.tokens().name(), nodeName);
+    }
+    if (store != null) {
+      OriginResponder origin = new OriginResponder(store, responder);
+      holds = origin.holds();
+      if (holds != null) {
+        metrics.bindLiveHolds(holds, LiveHolds::held, LiveHolds::released, LiveHolds::timedOut);
+      }
+      responder = origin;
+    }
+    metrics.bindOpenFiles(() -> (store == null ? 0 : store.openFiles()) + (edge == null ? 0 : edge.openFiles()));
     metrics.bindMemoryTier(memory);
     metrics.bindAllocator(PooledByteBufAllocator.DEFAULT);
     metrics.bindConnections(connections::open);
-    if (store != null) {
-      metrics.bindOpenFiles(store::openFiles);
+    bind(chosen, policy, clock, responder);
+  }
+
+  /**
+   * The watch of live low-latency playlists' folders: a change drops the file's memory entry (a plain
+   * reload never gets a version older than the watch saw) and wakes the requests held on it.
+   */
+  private LibraryWatch openWatch() throws IOException {
+    LibraryWatch.Listener listener =
+        new LibraryWatch.Listener() {
+          @Override
+          public void changed(String key) {
+            memory.invalidate(key);
+            LiveHolds current = holds;
+            if (current != null) {
+              current.changed(key);
+            }
+          }
+
+          @Override
+          public void lost(String prefix) {
+            memory.invalidatePrefix(prefix);
+            LiveHolds current = holds;
+            if (current != null) {
+              current.lost(prefix);
+            }
+          }
+        };
+    LibraryWatch watch = LibraryWatch.start(listener, config.library().watchMaxFolders());
+    return resources.add(watch, watch::close);
+  }
+
+  /** The access log of {@code log.*}: a file, or standard output; off when {@code log.access} is false. */
+  private static AccessLog openAccessLog(LogConfig log, Clock clock) throws StartupException {
+    if (!log.access()) {
+      return AccessLog.OFF;
     }
-    start(chosen, policy, clock);
+    try {
+      return AccessLog.open(log.accessFile(), clock, (int) log.accessBuffer(), log.accessFlush());
+    } catch (IOException e) {
+      throw new StartupException(
+          "log.access-file: " + log.accessFile() + " (expected: a file this user may append to; " + e.getMessage() + ")", e);
+    }
   }
 
   /**
@@ -136,22 +206,10 @@ public final class EdgeServer implements AutoCloseable {
    * index is rebuilt here, so a restarted edge serves its disk contents at once), and the cache.
    */
   private EdgeCache openEdge(Transport chosen, Clock clock) throws IOException {
-    UpstreamSection section = config.upstream();
+    UpstreamConfig section = config.upstream();
     UpstreamClient client =
-        UpstreamClient.create(
-            new UpstreamConfig(
-                section.urls(),
-                section.parents(),
-                section.connectTimeout(),
-                section.responseTimeout(),
-                section.idleTimeout(),
-                section.maxConnections(),
-                section.healthInterval(),
-                section.healthPath(),
-                nodeName),
-            workerGroup,
-            chosen.socketChannel(),
-            metrics.registry());
+        UpstreamClient.create(section.withNodeName(nodeName), workerGroup, chosen.socketChannel(), metrics.registry());
+    resources.add(client::close);
     DiskTier disk = null;
     EdgeCacheConfig cacheConfig = config.edgeCache();
     if (cacheConfig.diskDir() != null) {
@@ -159,28 +217,26 @@ public final class EdgeServer implements AutoCloseable {
         disk = DiskTier.open(
             cacheConfig.diskDir(), cacheConfig.diskBytes(), fileIo, PooledByteBufAllocator.DEFAULT, metrics.registry(), clock);
       } catch (IOException e) {
-        client.close();
         throw new DiskUnavailableException(
             "cache.disk-dir: " + cacheConfig.diskDir() + " (expected: a writable directory; " + e.getMessage() + ")", e);
       }
+      resources.add(disk::close);
       metrics.bindDiskTier(disk::bytes, disk::capacityBytes, disk::entries);
     }
     this.proxyMetrics = new ProxyMetrics(metrics.registry());
-    return new EdgeCache(
-        memory, disk, client, cacheConfig, proxyMetrics, clock, PooledByteBufAllocator.DEFAULT, config.cache().memoryMaxObjectBytes());
-  }
-
-  /** The configured node name, or the host name, which {@code Via} carries and loops are found by. */
-  private static String nodeName(UpstreamSection section) {
-    if (!section.nodeName().isEmpty()) {
-      return section.nodeName();
-    }
-    try {
-      String host = InetAddress.getLocalHost().getHostName();
-      return host.matches("[A-Za-z0-9._-]{1,64}") ? host : "edge";
-    } catch (IOException e) {
-      return "edge";
-    }
+    EdgeCache cache =
+        EdgeCache.builder(memory, client, cacheConfig, proxyMetrics)
+            .disk(disk)
+            .clock(clock)
+            .allocator(PooledByteBufAllocator.DEFAULT)
+            .via("1.1 " + nodeName)
+            .gzipPlaylists(config.http().gzipPlaylists())
+            .maxObjectBytes(config.cache().memoryMaxObjectBytes())
+            .sendfileMinBytes(config.cache().sendfileMinBytes())
+            .openFiles(config.cache().openFiles())
+            .timeouts(section.responseTimeout(), section.holdTimeout())
+            .build();
+    return cache;
   }
 
   /** PURGE on the admin port: library copies in memory and edge responses in both tiers. */
@@ -214,45 +270,57 @@ public final class EdgeServer implements AutoCloseable {
 
   /** Starts a server with injected time, for tests. */
   public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker) throws StartupException {
+    EdgeServer server = new EdgeServer(config);
     try {
-      return new EdgeServer(config, clock, ticker);
+      server.open(clock, ticker);
+      return server;
     } catch (PortUnavailableException | DiskUnavailableException e) {
+      server.close();
       throw new StartupException(e.getMessage(), e);
     } catch (IOException e) {
+      server.close();
       throw new StartupException(
           "library.root: " + config.library().root() + " (expected: a readable directory; " + e.getMessage() + ")", e);
+    } catch (StartupException | RuntimeException | Error e) {
+      server.close();
+      throw e;
     }
   }
 
-  private void start(Transport chosen, CachePolicy policy, Clock clock) throws IOException {
-    try {
-      dataChannel =
-          bind(
-              new ServerBootstrap()
-                  .group(bossGroup, workerGroup)
-                  .channel(chosen.serverChannel())
-                  .option(ChannelOption.SO_BACKLOG, 1024)
-                  .childOption(ChannelOption.AUTO_READ, false)
-                  .childOption(ChannelOption.TCP_NODELAY, true)
-                  .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                  .childHandler(
-                      new DataChannelInitializer(
-                          config, store, policy, metrics, connections, tokenKeys.verifier(), clock, edge, nodeName, tls)),
-              "server.port",
-              config.server().port());
-      adminChannel =
-          bind(
-              new ServerBootstrap()
-                  .group(bossGroup, workerGroup)
-                  .channel(chosen.serverChannel())
-                  .childOption(ChannelOption.TCP_NODELAY, true)
-                  .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge))),
-              "server.admin-port",
-              config.server().adminPort());
-    } catch (IOException | RuntimeException e) {
-      close();
-      throw e;
-    }
+  private void bind(Transport chosen, CachePolicy policy, Clock clock, Responder responder) throws IOException {
+    DataChannelInitializer data =
+        DataChannelInitializer.builder(config, responder)
+            .metrics(metrics)
+            .connections(connections)
+            .verifier(tokenKeys.verifier())
+            .clock(clock)
+            .tls(tls)
+            .accessLog(accessLog)
+            .cachePolicy(policy)
+            .build();
+    resources.add(connections::closeAll);
+    dataChannel =
+        bind(
+            new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(chosen.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(data),
+            "server.port",
+            config.server().port());
+    resources.add(() -> dataChannel.close().syncUninterruptibly());
+    adminChannel =
+        bind(
+            new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(chosen.serverChannel())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge))),
+            "server.admin-port",
+            config.server().adminPort());
+    resources.add(() -> adminChannel.close().syncUninterruptibly());
     readiness.ready();
     LOG.info(
         "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes",
@@ -374,7 +442,7 @@ public final class EdgeServer implements AutoCloseable {
     return clean;
   }
 
-  /** Stops at once: closes ports and connections, releases the memory tier. */
+  /** Stops at once: closes ports and connections, stops every thread, releases the memory tier. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -382,34 +450,7 @@ public final class EdgeServer implements AutoCloseable {
     }
     closed = true;
     readiness.draining();
-    if (dataChannel != null) {
-      dataChannel.close().syncUninterruptibly();
-    }
-    if (adminChannel != null) {
-      adminChannel.close().syncUninterruptibly();
-    }
-    connections.closeAll();
-    if (edge != null) {
-      edge.upstream().close();
-    }
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    fileIo.shutdown();
-    try {
-      fileIo.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    tokenKeys.close();
-    if (tls != null) {
-      tls.close();
-    }
-    if (edge != null && edge.disk() != null) {
-      edge.disk().close();
-    }
-    housekeeping.shutdownNow();
-    memory.close();
-    metrics.close();
+    resources.close();
     LOG.info("stopped");
   }
 }

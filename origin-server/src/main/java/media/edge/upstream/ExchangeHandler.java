@@ -64,13 +64,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
    * channel's event loop when no exchange is running. The response timeout starts here rather than when
    * the last byte is written, so that an upstream that stops reading a request cannot hold it forever.
    */
-  void begin(ExchangeListener listener, FullHttpRequest request) {
+  void begin(ExchangeListener listener, FullHttpRequest request, Duration responseTimeout) {
     if (this.listener != null) {
       request.release();
       throw new IllegalStateException("an exchange is already running on " + ctx.channel());
     }
     this.listener = listener;
     int attempt = ++generation;
+    long timeoutNanos = responseTimeout == null ? responseTimeoutNanos : responseTimeout.toNanos();
     sent = false;
     written = false;
     interim = false;
@@ -82,8 +83,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       fail(UpstreamFailure.RESET, "connection closed before the request was sent");
       return;
     }
-    responseTimer =
-        ctx.executor().schedule(() -> responseTimedOut(attempt), responseTimeoutNanos, TimeUnit.NANOSECONDS);
+    responseTimer = ctx.executor().schedule(() -> responseTimedOut(attempt, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
     sent = true;
     ctx.writeAndFlush(request).addListener((ChannelFuture f) -> written(attempt, f));
   }
@@ -99,11 +99,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void responseTimedOut(int attempt) {
+  private void responseTimedOut(int attempt, long timeoutNanos) {
     if (attempt == generation && listener != null && !headersSeen) {
-      fail(
-          UpstreamFailure.TIMEOUT,
-          "no response headers within " + TimeUnit.NANOSECONDS.toMillis(responseTimeoutNanos) + " ms");
+      fail(UpstreamFailure.TIMEOUT, "no response headers within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     }
   }
 

@@ -100,7 +100,7 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
     this.reused = reused;
     ByteBuf content = request.body() == null ? Unpooled.EMPTY_BUFFER : request.body().retainedDuplicate();
     FullHttpRequest http = OutgoingRequest.build(request, headers, candidate().upstream(), content);
-    channel.pipeline().get(ExchangeHandler.class).begin(this, http);
+    channel.pipeline().get(ExchangeHandler.class).begin(this, http, request.responseTimeout());
   }
 
   @Override

@@ -114,7 +114,7 @@ final class HealthChecker implements AutoCloseable {
       connect.addListener(
           f -> {
             if (f.isSuccess()) {
-              channel.pipeline().get(ExchangeHandler.class).begin(this, request());
+              channel.pipeline().get(ExchangeHandler.class).begin(this, request(), null);
             } else {
               down("connect failed: " + ErrorText.of(f.cause()));
               finish();

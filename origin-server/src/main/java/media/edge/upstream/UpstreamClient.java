@@ -1,5 +1,7 @@
 package media.edge.upstream;
 
+import media.edge.config.UpstreamConfig;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -67,7 +69,10 @@ public final class UpstreamClient implements AutoCloseable {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(channelType, "channelType");
     Objects.requireNonNull(registry, "registry");
-    List<Upstream> origins = config.origins().stream().map(Upstream::parse).toList();
+    if (!config.enabled()) {
+      throw new IllegalArgumentException("upstream.urls: [] (expected: at least one origin, or upstream.parents)");
+    }
+    List<Upstream> origins = config.urls().stream().map(Upstream::parse).toList();
     List<Upstream> parents = config.parents().stream().map(Upstream::parse).toList();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < parents.size(); i++) {
@@ -95,7 +100,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     ParentHealth health = new ParentHealth(parents.stream().map(Upstream::name).toList());
-    String via = "1.1 " + config.nodeName();
+    String via = "1.1 " + config.resolvedNodeName();
     HealthChecker checker = null;
     if (!parents.isEmpty()) {
       checker = new HealthChecker(parents, base, health, config.healthPath(), via);
@@ -112,7 +117,7 @@ public final class UpstreamClient implements AutoCloseable {
         name ->
             new HostPool(
                 base.clone().remoteAddress(upstream.address()),
-                config.maxConnectionsPerHost(),
+                config.maxConnections(),
                 config.connectTimeout().toNanos()));
   }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
 
 /**
  * One request to send upstream.
@@ -14,9 +15,16 @@ import io.netty.handler.codec.http.HttpMethod;
  * @param body the request body or {@code null}; owned by the client once passed to {@link
  *     UpstreamClient#fetch}, and released by it in every case
  * @param hashKey the cache key that chooses the parent ({@code null}: {@code pathAndQuery})
+ * @param responseTimeout the wait for response headers, when not {@code upstream.response-timeout}'s: a
+ *     request the upstream holds on purpose (a blocking playlist reload); null for the usual one
  */
 public record UpstreamRequest(
-    HttpMethod method, String pathAndQuery, HttpHeaders headers, ByteBuf body, String hashKey) {
+    HttpMethod method, String pathAndQuery, HttpHeaders headers, ByteBuf body, String hashKey, Duration responseTimeout) {
+
+  /** A request with the usual response timeout. */
+  public UpstreamRequest(HttpMethod method, String pathAndQuery, HttpHeaders headers, ByteBuf body, String hashKey) {
+    this(method, pathAndQuery, headers, body, hashKey, null);
+  }
 
   /** Validates; an invalid request releases {@code body} before throwing, so that nothing leaks. */
   public UpstreamRequest {

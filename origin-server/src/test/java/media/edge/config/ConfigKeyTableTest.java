@@ -55,10 +55,13 @@ class ConfigKeyTableTest {
     sample("server.trusted-proxies", "10.0.0.0/8,::1", List.of("10.0.0.0/8", "::1"),
         c -> c.server().trustedProxies());
     sample("server.proxy-protocol", "true", true, c -> c.server().proxyProtocol());
+    sample("server.transport", "io_uring", "io_uring", c -> c.server().transport());
     sample("server.tls.cert-file", KEYS_FILE, null, c -> c.server().tls().certFile());
     sample("server.tls.key-file", KEYS_FILE, null, c -> c.server().tls().keyFile());
     sample("server.tls.reload-interval", "30s", Duration.ofSeconds(30), c -> c.server().tls().reloadInterval());
     sample("library.root", LIBRARY, null, c -> c.library().root());
+    sample("library.watch", "false", false, c -> c.library().watch());
+    sample("library.watch-max-folders", "16", 16, c -> c.library().watchMaxFolders());
     sample("cache.memory-bytes", "1GiB", 1L << 30, c -> c.cache().memoryBytes());
     sample("cache.memory-max-object-bytes", "8MiB", 8L << 20, c -> c.cache().memoryMaxObjectBytes());
     sample("cache.memory-revalidate", "500ms", Duration.ofMillis(500), c -> c.cache().memoryRevalidate());
@@ -74,6 +77,9 @@ class ConfigKeyTableTest {
     sample("cache.default-ttl.other", "10s", Duration.ofSeconds(10), c -> c.edgeCache().otherTtl());
     sample("cache.not-found-max-ttl", "6s", Duration.ofSeconds(6), c -> c.edgeCache().notFoundMaxTtl());
     sample("cache.stale-if-error", "1m", Duration.ofMinutes(1), c -> c.edgeCache().staleIfError());
+    sample("cache.key.ignore-params", "session,utm_source", List.of("session", "utm_source"),
+        c -> c.edgeCache().keyIgnoreParams());
+    sample("cache.key.live-params", "variant", List.of("variant"), c -> c.edgeCache().keyLiveParams());
     sample("http.gzip-playlists", "false", false, c -> c.http().gzipPlaylists());
     sample("http.cache-control.segment", "max-age=1", "max-age=1", c -> c.http().cacheControl().segment());
     sample("http.cache-control.init", "max-age=2", "max-age=2", c -> c.http().cacheControl().init());
@@ -103,6 +109,9 @@ class ConfigKeyTableTest {
         c -> c.tokens().exemptPrefixes());
     sample("tokens.set-cookie", "true", true, c -> c.tokens().setCookie());
     sample("log.access", "false", false, c -> c.log().access());
+    sample("log.access-file", "/var/log/edge/access.log", java.nio.file.Path.of("/var/log/edge/access.log"), c -> c.log().accessFile());
+    sample("log.access-buffer", "16KiB", 16384L, c -> c.log().accessBuffer());
+    sample("log.access-flush", "250ms", java.time.Duration.ofMillis(250), c -> c.log().accessFlush());
     sample("upstream.urls", "http://origin.example:8080,http://10.0.0.5/base",
         List.of(URI.create("http://origin.example:8080"), URI.create("http://10.0.0.5/base")), c -> c.upstream().urls());
     sample("upstream.parents", "http://shield-0:8080", List.of(URI.create("http://shield-0:8080")),
@@ -114,6 +123,7 @@ class ConfigKeyTableTest {
     sample("upstream.health-interval", "7s", Duration.ofSeconds(7), c -> c.upstream().healthInterval());
     sample("upstream.health-path", "/healthz", "/healthz", c -> c.upstream().healthPath());
     sample("upstream.node-name", "edge-1", "edge-1", c -> c.upstream().nodeName());
+    sample("upstream.hold-timeout", "45s", Duration.ofSeconds(45), c -> c.upstream().holdTimeout());
   }
 
   @TempDir Path dir;
@@ -128,7 +138,7 @@ class ConfigKeyTableTest {
     otherLibrary = Files.createDirectory(dir.resolve("other"));
     keysFile = Files.writeString(dir.resolve("keys"), "");
     EdgeConfig defaults = ConfigLoader.defaults();
-    base = defaults.withLibrary(new LibraryConfig(library))
+    base = defaults.withLibrary(ConfigLoader.defaults().library().withRoot(library))
         .withTokens(defaults.tokens().withKeys(List.of(TokenKey.hmac("k0", "00".repeat(32)))));
   }
 

@@ -42,9 +42,9 @@ class ConfigLoaderTest {
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
         "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
-        TlsConfig.NONE));
+        TlsConfig.NONE, "auto"));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
-    assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1)));
+    assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1), 262_144L, Duration.ofMinutes(1), 4096));
     assertThat(c.http().gzipPlaylists()).isTrue();
     assertThat(c.http().cacheControl()).isEqualTo(new CacheControlConfig(
         "public, max-age=31536000, immutable",
@@ -335,7 +335,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, idle-timeout,"
-            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, tls)")
+            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, transport, tls)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
 
@@ -359,9 +359,9 @@ class ConfigLoaderTest {
   void load_unknownFlagKey_fails() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), withLibrary(Map.of("server.prot", "1"))))
         .hasMessageStartingWith("command line server.prot: unknown key (expected one of: server.bind, server.port,")
-        .hasMessageEndingWith(", log.access, upstream.urls, upstream.parents, upstream.connect-timeout,"
+        .hasMessageEndingWith(", log.access, log.access-file, log.access-buffer, log.access-flush, upstream.urls, upstream.parents, upstream.connect-timeout,"
             + " upstream.response-timeout, upstream.idle-timeout, upstream.max-connections, upstream.health-interval,"
-            + " upstream.health-path, upstream.node-name)");
+            + " upstream.health-path, upstream.node-name, upstream.hold-timeout)");
   }
 
   @Test
@@ -394,7 +394,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "log: true\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":1:6 log: \"true\" (expected: a map with keys access)");
+        .hasMessage(yaml + ":1:6 log: \"true\" (expected: a map with keys access, access-file, access-buffer, access-flush)");
   }
 
   @Test
@@ -531,6 +531,6 @@ class ConfigLoaderTest {
   /** What a load with {@link #withLibrary} and nothing else gives. */
   private EdgeConfig defaultsWithLibrary() {
     EdgeConfig defaults = ConfigLoader.defaults();
-    return defaults.withLibrary(new LibraryConfig(library)).withTokens(defaults.tokens().withRequired(false));
+    return defaults.withLibrary(ConfigLoader.defaults().library().withRoot(library)).withTokens(defaults.tokens().withRequired(false));
   }
 }

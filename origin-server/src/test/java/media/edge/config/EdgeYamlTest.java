@@ -37,7 +37,7 @@ class EdgeYamlTest {
     EdgeConfig loaded = ConfigLoader.load(EDGE_YAML, Map.of(), flags);
 
     EdgeConfig defaults = ConfigLoader.defaults();
-    assertThat(loaded).isEqualTo(defaults.withLibrary(new LibraryConfig(library))
+    assertThat(loaded).isEqualTo(defaults.withLibrary(ConfigLoader.defaults().library().withRoot(library))
         .withTokens(defaults.tokens().withKeys(List.of(TokenKey.hmac("k1", "ab".repeat(32))))));
   }
 

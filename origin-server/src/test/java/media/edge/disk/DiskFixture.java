@@ -6,8 +6,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
+import media.edge.testing.TestClock;
 
 /**
  * What the tier tests share: a folder, a clock that moves by hand, an executor that runs file work
@@ -19,7 +21,7 @@ final class DiskFixture {
   static final long START_MILLIS = 1_767_225_600_000L;
 
   final Path dir;
-  final MutableClock clock = new MutableClock(START_MILLIS);
+  final TestClock clock = TestClock.at(Instant.ofEpochMilli(START_MILLIS));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   Executor io = Runnable::run;
   long capacityBytes = 1 << 20;

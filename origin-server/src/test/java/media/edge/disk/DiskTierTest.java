@@ -15,11 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
+import media.edge.testing.Await;
+import media.edge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,9 +142,8 @@ class DiskTierTest {
       tier.write("/a", head(""), body("x"));
       Thread closer = new Thread(tier::close, "closer");
       closer.start();
-      while (closer.getState() != Thread.State.TIMED_WAITING) {
-        Thread.onSpinWait(); // close() is now waiting for the write queued behind the blocker
-      }
+      // Then close() is waiting for the write queued behind the blocker.
+      Await.until("close() to wait for the write in flight", () -> closer.getState() == Thread.State.TIMED_WAITING);
       assertThat(f.fileOf("/a")).doesNotExist();
 
       blocker.complete(null);
@@ -326,7 +328,7 @@ class DiskTierTest {
   void open_registersEveryErrorReasonAtZero_exportedAsEdgeCacheDiskErrorsTotal() throws IOException {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (DiskTier tier = DiskTier.open(dir, 1 << 20, Runnable::run, ByteBufAllocator.DEFAULT,
-        prometheus, new MutableClock(DiskFixture.START_MILLIS))) {
+        prometheus, TestClock.at(Instant.ofEpochMilli(DiskFixture.START_MILLIS)))) {
       String scrape = prometheus.scrape();
 
       for (String reason : new String[] {"corrupt", "read", "write", "full", "dropped"}) {

@@ -2,45 +2,50 @@ package media.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import media.edge.testing.Await;
 import media.edge.testing.RawHttp;
 import media.edge.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
-/** The JSON access log (one line per request, no query string) and the idle-connection timeout. */
+/**
+ * The JSON access log (one line per request, no query string), written to {@code log.access-file} in
+ * blocks flushed every {@code log.access-flush}, and the idle-connection timeout.
+ */
 class AccessLogAndIdleTest {
-  private static final Logger ACCESS = (Logger) LoggerFactory.getLogger("media.edge.access");
-  private static final ListAppender<ILoggingEvent> LINES = new ListAppender<>();
-
-  static {
-    LINES.start();
-    ACCESS.addAppender(LINES);
-    ACCESS.setLevel(Level.INFO);
-  }
+  private static final Path LOG = tempFile();
 
   @RegisterExtension
   static final TestServer server =
-      TestServer.create(c -> c.withServer(c.server().withIdleTimeout(Duration.ofMillis(300))), root -> {});
+      TestServer.create(
+          c -> c.withServer(c.server().withIdleTimeout(Duration.ofMillis(300)))
+              .withLog(c.log().withAccess(true, LOG).withAccessFlush(Duration.ofMillis(50))),
+          root -> {});
 
-  @AfterAll
-  static void detach() {
-    ACCESS.detachAppender(LINES);
-    ACCESS.setLevel(Level.WARN);
+  private static Path tempFile() {
+    try {
+      Path file = Files.createTempFile("edge-access-", ".log");
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> lines() {
-    synchronized (LINES.list) {
-      return LINES.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    try {
+      return Files.readAllLines(LOG, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -48,13 +53,11 @@ class AccessLogAndIdleTest {
   void request_writesOneJsonLineWithoutQueryString() throws Exception {
     RawHttp.get(server.port(), "/demo/240p/seg_000.ts?hdnts=exp=1~hmac=secret", "User-Agent: test \"agent\"");
 
-    String line = null;
-    for (int i = 0; i < 200 && line == null; i++) {
-      line = lines().stream().filter(l -> l.contains("seg_000.ts")).findFirst().orElse(null);
-      if (line == null) {
-        Thread.sleep(10);
-      }
-    }
+    // The line is written when the response's last write completes, and reaches the file within a flush.
+    String line = Await.value(
+        "the access-log line of seg_000.ts",
+        () -> lines().stream().filter(l -> l.contains("seg_000.ts")).findFirst().orElse(null),
+        Objects::nonNull);
 
     assertThat(line)
         .startsWith("{\"time\":\"")
@@ -76,13 +79,10 @@ class AccessLogAndIdleTest {
     RawHttp.request(server.port(), "PUT", "/hdnts=exp=1~hmac=pathsecret/demo/240p/seg_001.ts");
     RawHttp.get(server.port(), "/hdnts=exp=1~hmac=pathsecret/demo/240p/seg_001.ts");
 
-    List<String> lines = List.of();
-    for (int i = 0; i < 200 && lines.size() < 2; i++) {
-      lines = lines().stream().filter(l -> l.contains("seg_001.ts")).collect(Collectors.toList());
-      if (lines.size() < 2) {
-        Thread.sleep(10);
-      }
-    }
+    List<String> lines = Await.value(
+        "two access-log lines of seg_001.ts",
+        () -> lines().stream().filter(l -> l.contains("seg_001.ts")).collect(Collectors.toList()),
+        found -> found.size() >= 2);
 
     assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line)
         .contains("\"path\":\"/demo/240p/seg_001.ts\"")

@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
  */
 class AccessLogTest {
 
+  /** What {@link JsonBytes#string} writes between the quotes, decoded back from its UTF-8. */
   private static String quote(String value) {
-    StringBuilder out = new StringBuilder();
-    AccessLog.quote(out, value);
-    return out.toString();
+    JsonBytes out = new JsonBytes(4);
+    out.string(value);
+    String quoted = new String(out.array(), 0, out.length(), java.nio.charset.StandardCharsets.UTF_8);
+    return quoted.substring(1, quoted.length() - 1);
   }
 
   @Test
@@ -30,10 +32,12 @@ class AccessLogTest {
 
   @Test
   void quote_appendsToExistingContent() {
-    StringBuilder out = new StringBuilder("{\"path\":\"");
-    AccessLog.quote(out, "a\"b");
+    JsonBytes out = new JsonBytes(4);
+    out.raw("{\"path\":");
+    out.string("a\"b");
 
-    assertThat(out).hasToString("{\"path\":\"a\\\"b");
+    assertThat(new String(out.array(), 0, out.length(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"path\":\"a\\\"b\"");
   }
 
   @Test

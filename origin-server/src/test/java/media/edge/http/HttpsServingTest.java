@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import media.edge.config.TlsConfig;
 import media.edge.config.TokenConfig;
 import media.edge.config.TokenKey;
+import media.edge.testing.Await;
 import media.edge.testing.Https;
 import media.edge.testing.TestServer;
 import media.edge.testing.Tools;
@@ -260,7 +261,9 @@ class HttpsServingTest {
 
     assertThat(output).contains("\"played\":true").contains("\"protocols\":[\"h2\"]");
     assertThat(node.exitValue()).as(output).isZero();
-    assertThat(segmentBytesSent()).as("segment bytes sent to the browser").isGreaterThan(segmentBytesBefore);
+    // Counted when each response's last write completes, which can be after the browser read it.
+    Await.asserted("the browser's segments to be counted", () ->
+        assertThat(segmentBytesSent()).as("segment bytes sent to the browser").isGreaterThan(segmentBytesBefore));
   }
 
   /** nghttp2's load generator as an HTTP/2 client: many streams on few connections, all answered whole. */

@@ -14,6 +14,7 @@ import java.util.List;
 import media.edge.config.TokenConfig;
 import media.edge.config.TokenKey;
 import media.edge.metrics.EdgeMetrics;
+import media.edge.testing.Await;
 import media.edge.testing.RawHttp;
 import media.edge.testing.RawHttp.Response;
 import media.edge.testing.TestServer;
@@ -74,10 +75,7 @@ class ProxyProtocolTest {
     // Netty's decoder closes the connection before the handler counts it: the client can see the
     // close first, so wait (bounded) for the count rather than read it at once.
     String series = "edge_http_rejections_total{reason=\"proxy_protocol\"}";
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (server.metric(series) < before + 1 && System.nanoTime() < deadline) {
-      Thread.yield();
-    }
+    Await.metricAtLeast(server, series, before + 1);
     assertThat(server.metric(series)).isEqualTo(before + 1);
   }
 

@@ -2,8 +2,6 @@ package media.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import media.edge.http.TokenLocator.Located;
 import media.edge.http.TokenLocator.Source;
@@ -13,13 +11,13 @@ class TokenLocatorTest {
   private static final String TOKEN = "exp=1700000000~acl=/demo/*~hmac=abc123";
   private final TokenLocator locator = new TokenLocator("hdnts", List.of("query", "cookie", "header"));
 
-  private Located locate(String uri, HttpHeaders headers) {
-    return locator.locate(RequestTarget.path(uri), uri, headers);
+  private Located locate(String uri, String... headers) {
+    return locator.locate(RequestTarget.path(uri), Requests.get(uri, headers));
   }
 
   @Test
   void locate_queryParameter_isFoundAndDecoded() {
-    Located located = locate("/demo/a.m3u8?x=1&hdnts=exp=1700000000~acl=%2Fdemo%2F*~hmac=abc123&y=2", new DefaultHttpHeaders());
+    Located located = locate("/demo/a.m3u8?x=1&hdnts=exp=1700000000~acl=%2Fdemo%2F*~hmac=abc123&y=2");
 
     assertThat(located.token()).isEqualTo(TOKEN);
     assertThat(located.source()).isEqualTo(Source.QUERY);
@@ -28,7 +26,7 @@ class TokenLocatorTest {
 
   @Test
   void locate_similarlyNamedParameter_isNotTheToken() {
-    Located located = locate("/a.ts?xhdnts=1&hdntsx=2", new DefaultHttpHeaders());
+    Located located = locate("/a.ts?xhdnts=1&hdntsx=2");
 
     assertThat(located.token()).isNull();
     assertThat(located.malformed()).isFalse();
@@ -36,7 +34,7 @@ class TokenLocatorTest {
 
   @Test
   void locate_cookie_whenNoQueryToken() {
-    Located located = locate("/a.ts", new DefaultHttpHeaders().add("Cookie", "other=1; hdnts=" + TOKEN));
+    Located located = locate("/a.ts", "Cookie", "other=1; hdnts=" + TOKEN);
 
     assertThat(located.token()).isEqualTo(TOKEN);
     assertThat(located.source()).isEqualTo(Source.COOKIE);
@@ -44,10 +42,10 @@ class TokenLocatorTest {
 
   @Test
   void locate_header_comesLastInTheDefaultOrder() {
-    Located located = locate("/a.ts?hdnts=" + TOKEN, new DefaultHttpHeaders().add("hdnts", "other"));
+    Located located = locate("/a.ts?hdnts=" + TOKEN, "hdnts", "other");
 
     assertThat(located.source()).isEqualTo(Source.QUERY);
-    assertThat(locate("/a.ts", new DefaultHttpHeaders().add("hdnts", TOKEN)).source()).isEqualTo(Source.HEADER);
+    assertThat(locate("/a.ts", "hdnts", TOKEN).source()).isEqualTo(Source.HEADER);
   }
 
   @Test
@@ -55,7 +53,7 @@ class TokenLocatorTest {
     TokenLocator headerFirst = new TokenLocator("hdnts", List.of("header", "query"));
 
     Located located =
-        headerFirst.locate("/a.ts", "/a.ts?hdnts=fromquery", new DefaultHttpHeaders().add("hdnts", "fromheader"));
+        headerFirst.locate("/a.ts", Requests.get("/a.ts?hdnts=fromquery", "hdnts", "fromheader"));
 
     assertThat(located.token()).isEqualTo("fromheader");
   }
@@ -64,12 +62,12 @@ class TokenLocatorTest {
   void locate_unconfiguredSource_isIgnored() {
     TokenLocator queryOnly = new TokenLocator("hdnts", List.of("query"));
 
-    assertThat(queryOnly.locate("/a.ts", "/a.ts", new DefaultHttpHeaders().add("hdnts", TOKEN)).token()).isNull();
+    assertThat(queryOnly.locate("/a.ts", Requests.get("/a.ts", "hdnts", TOKEN)).token()).isNull();
   }
 
   @Test
   void locate_pathPrefix_isStrippedFromThePath() {
-    Located located = locate("/hdnts=exp=1700000000~acl=%2Fdemo%2F*~hmac=abc123/demo/240p/seg.ts", new DefaultHttpHeaders());
+    Located located = locate("/hdnts=exp=1700000000~acl=%2Fdemo%2F*~hmac=abc123/demo/240p/seg.ts");
 
     assertThat(located.token()).isEqualTo(TOKEN);
     assertThat(located.source()).isEqualTo(Source.PATH);
@@ -78,19 +76,19 @@ class TokenLocatorTest {
 
   @Test
   void locate_badEscapeOrControlCharacter_isMalformed() {
-    assertThat(locate("/a.ts?hdnts=exp%zz", new DefaultHttpHeaders()).malformed()).isTrue();
-    assertThat(locate("/a.ts?hdnts=exp%00", new DefaultHttpHeaders()).malformed()).isTrue();
-    assertThat(locate("/a.ts?hdnts=", new DefaultHttpHeaders()).malformed()).isTrue();
+    assertThat(locate("/a.ts?hdnts=exp%zz").malformed()).isTrue();
+    assertThat(locate("/a.ts?hdnts=exp%00").malformed()).isTrue();
+    assertThat(locate("/a.ts?hdnts=").malformed()).isTrue();
   }
 
   @Test
   void locate_utf8EscapedData_isDecoded() {
-    assertThat(locate("/a.ts?hdnts=data=caf%C3%A9", new DefaultHttpHeaders()).token()).isEqualTo("data=café");
-    assertThat(locate("/a.ts?hdnts=data=%C3%28", new DefaultHttpHeaders()).malformed()).isTrue();
+    assertThat(locate("/a.ts?hdnts=data=caf%C3%A9").token()).isEqualTo("data=café");
+    assertThat(locate("/a.ts?hdnts=data=%C3%28").malformed()).isTrue();
   }
 
   @Test
   void locate_oversizedToken_isMalformed() {
-    assertThat(locate("/a.ts?hdnts=" + "a".repeat(5000), new DefaultHttpHeaders()).malformed()).isTrue();
+    assertThat(locate("/a.ts?hdnts=" + "a".repeat(5000)).malformed()).isTrue();
   }
 }

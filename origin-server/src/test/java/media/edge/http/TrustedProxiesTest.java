@@ -2,8 +2,6 @@ package media.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,51 +10,47 @@ class TrustedProxiesTest {
   private static final InetSocketAddress BALANCER = new InetSocketAddress("10.1.2.3", 40000);
   private static final InetSocketAddress VIEWER = new InetSocketAddress("198.51.100.7", 40000);
 
-  private static HttpHeaders forwarded(String value) {
-    return new DefaultHttpHeaders().add("X-Forwarded-For", value);
-  }
-
   @Test
   void client_noTrustedProxies_isTheDirectPeerWhateverTheHeaderSays() {
     TrustedProxies none = TrustedProxies.of(List.of());
 
-    assertThat(none.client(VIEWER, null, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
+    assertThat(none.client(TrustedProxies.text(VIEWER), Requests.get("/", "X-Forwarded-For", "1.2.3.4"))).isEqualTo("198.51.100.7");
   }
 
   @Test
   void client_untrustedPeerSendingTheHeader_isNotBelieved() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(VIEWER, null, forwarded("1.2.3.4"))).isEqualTo("198.51.100.7");
+    assertThat(proxies.client(TrustedProxies.text(VIEWER), Requests.get("/", "X-Forwarded-For", "1.2.3.4"))).isEqualTo("198.51.100.7");
   }
 
   @Test
   void client_trustedPeer_takesTheRightmostUntrustedHop() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(BALANCER, null, forwarded("6.6.6.6, 203.0.113.9, 10.9.9.9"))).isEqualTo("203.0.113.9");
+    assertThat(proxies.client(TrustedProxies.text(BALANCER), Requests.get("/", "X-Forwarded-For", "6.6.6.6, 203.0.113.9, 10.9.9.9"))).isEqualTo("203.0.113.9");
   }
 
   @Test
   void client_severalHeaderLines_areReadAsOneList() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
-    HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.9").add("X-Forwarded-For", "10.0.0.5");
+    Request request = Requests.get("/", "X-Forwarded-For", "203.0.113.9", "X-Forwarded-For", "10.0.0.5");
 
-    assertThat(proxies.client(BALANCER, null, headers)).isEqualTo("203.0.113.9");
+    assertThat(proxies.client(TrustedProxies.text(BALANCER), request)).isEqualTo("203.0.113.9");
   }
 
   @Test
   void client_malformedHop_stopsAtTheProxy() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8"));
 
-    assertThat(proxies.client(BALANCER, null, forwarded("203.0.113.9, evil.example"))).isEqualTo("10.1.2.3");
+    assertThat(proxies.client(TrustedProxies.text(BALANCER), Requests.get("/", "X-Forwarded-For", "203.0.113.9, evil.example"))).isEqualTo("10.1.2.3");
   }
 
   @Test
   void client_trustedPeerWithoutHeader_isThePeer() {
     TrustedProxies proxies = TrustedProxies.of(List.of("10.1.2.3"));
 
-    assertThat(proxies.client(BALANCER, null, new DefaultHttpHeaders())).isEqualTo("10.1.2.3");
+    assertThat(proxies.client(TrustedProxies.text(BALANCER), Requests.get("/"))).isEqualTo("10.1.2.3");
   }
 
   @Test
@@ -64,7 +58,7 @@ class TrustedProxiesTest {
     TrustedProxies proxies = TrustedProxies.of(List.of("fd00::/8"));
     InetSocketAddress peer = new InetSocketAddress("fd12::1", 1);
 
-    assertThat(proxies.client(peer, null, forwarded("2001:db8::42"))).isEqualTo("2001:db8:0:0:0:0:0:42");
+    assertThat(proxies.client(TrustedProxies.text(peer), Requests.get("/", "X-Forwarded-For", "2001:db8::42"))).isEqualTo("2001:db8:0:0:0:0:0:42");
   }
 
   @Test

@@ -2,7 +2,7 @@ package media.edge.httpcache;
 
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
-import media.edge.http.HttpDates;
+import media.edge.httpdate.HttpDate;
 
 /** A fixed instant and header helpers shared by the tests; no test reads the clock. */
 final class Times {
@@ -16,7 +16,7 @@ final class Times {
 
   /** An IMF-fixdate for epoch milliseconds (floored to the second). */
   static String date(long millis) {
-    return HttpDates.format(Math.floorDiv(millis, 1000L));
+    return HttpDate.format(Math.floorDiv(millis, 1000L));
   }
 
   /**

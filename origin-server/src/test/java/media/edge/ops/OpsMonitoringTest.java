@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import media.edge.server.EdgeServer;
+import media.edge.testing.Await;
 import media.edge.testing.RawHttp;
 import media.edge.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +76,9 @@ class OpsMonitoringTest {
     awaitQuery("count(up == 1) == 4 and count(count_over_time(up[1m]) >= 2) == 4");
     traffic();
     awaitQuery("count(count_over_time(up[1m]) >= 4) == 4");
-    Thread.sleep(2_000);
+    // Two further scrapes of every node (this used to be a 2 s sleep: two scrape intervals, if the
+    // machine kept up), so that the traffic lies well inside each rate window.
+    awaitMoreScrapes(2);
   }
 
   @AfterAll
@@ -249,39 +252,44 @@ class OpsMonitoringTest {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  /** Polls until {@code promql} returns a series (a true comparison), or fails after 30 s with the log. */
+  /** Waits until {@code promql} returns a series (a true comparison), or fails after 30 s with the log. */
   private static void awaitQuery(String promql) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      if (!prometheus.isAlive()) {
-        throw new AssertionError("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
-      }
-      try {
-        last = query(promql);
-        if (last.contains("\"status\":\"success\"") && !last.contains("\"result\":[]")) {
-          return;
-        }
-      } catch (IOException e) {
-        last = e.toString(); // not listening yet
-      }
-      Thread.sleep(200);
+    try {
+      Await.value(
+          "Prometheus to find a series for " + promql,
+          Duration.ofSeconds(30),
+          () -> {
+            if (!prometheus.isAlive()) {
+              throw new AssertionError("prometheus exited");
+            }
+            try {
+              return query(promql);
+            } catch (IOException e) {
+              return e.toString(); // not listening yet
+            }
+          },
+          answer -> answer.contains("\"status\":\"success\"") && !answer.contains("\"result\":[]"));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + Files.readString(dir.resolve("prometheus.log")), e);
     }
-    throw new AssertionError("waited 30 s for " + promql + ": " + last + "\n" + Files.readString(dir.resolve("prometheus.log")));
   }
 
-  /** Polls /api/v1/rules until every rule has been evaluated once. */
+  /** Waits until Prometheus has scraped every node {@code more} more times than it has so far. */
+  private static void awaitMoreScrapes(int more) throws Exception {
+    // Over an hour, longer than this class runs, so the count only grows.
+    String answer = query("min(count_over_time(up[1h]))");
+    Matcher value = Pattern.compile("\"value\":\\[[^,]+,\"(\\d+)\"\\]").matcher(answer);
+    assertThat(value.find()).as("a scrape count in " + answer).isTrue();
+    awaitQuery("count(count_over_time(up[1h]) >= " + (Integer.parseInt(value.group(1)) + more) + ") == 4");
+  }
+
+  /** Waits until every alert rule has been evaluated once, and returns /api/v1/rules. */
   private static String awaitRules(int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    String rules = "";
-    while (System.nanoTime() < deadline) {
-      rules = get("/api/v1/rules?type=alert");
-      if (occurrences(rules, "\"health\":\"ok\"") + occurrences(rules, "\"health\":\"err\"") == count) {
-        return rules;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("rules not all evaluated: " + rules);
+    return Await.value(
+        "Prometheus to evaluate all " + count + " alert rules",
+        Duration.ofSeconds(20),
+        () -> get("/api/v1/rules?type=alert"),
+        rules -> occurrences(rules, "\"health\":\"ok\"") + occurrences(rules, "\"health\":\"err\"") == count);
   }
 
   private static int occurrences(String text, String part) {

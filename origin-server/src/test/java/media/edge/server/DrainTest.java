@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
-import media.edge.config.LibraryConfig;
+import media.edge.testing.Await;
 import media.edge.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ class DrainTest {
     EdgeConfig defaults = ConfigLoader.defaults();
     EdgeConfig config =
         defaults
-            .withLibrary(new LibraryConfig(root))
+            .withLibrary(ConfigLoader.defaults().library().withRoot(root))
             .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
             .withCache(defaults.cache().withMemory(4 * 1024 * 1024, 1024 * 1024))
             .withTokens(defaults.tokens().withRequired(false));
@@ -47,13 +47,6 @@ class DrainTest {
   @AfterEach
   void stop() {
     server.close();
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 
   @Test
@@ -70,13 +63,13 @@ class DrainTest {
     InputStream in = slow.getInputStream();
     byte[] head = new byte[16];
     assertThat(in.readNBytes(head, 0, head.length)).isEqualTo(16);
-    waitUntil(() -> server.openConnections() == 2);
+    Await.until("both connections to be open", () -> server.openConnections() == 2);
 
     CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> server.drain(Duration.ofSeconds(30)));
 
-    waitUntil(() -> !server.readiness().isReady());
+    Await.until("readiness to go down once the drain began", () -> !server.readiness().isReady());
     assertThat(idle.closedByServer()).isTrue();
-    waitUntil(() -> refused(port));
+    Await.until("the data port to refuse new connections", () -> refused(port));
 
     byte[] rest = in.readAllBytes();
     String response = new String(head, StandardCharsets.ISO_8859_1) + new String(rest, StandardCharsets.ISO_8859_1);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import media.edge.testing.Await;
 import media.edge.testing.Https;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
-import media.edge.config.LibraryConfig;
 import media.edge.config.TlsConfig;
 import media.edge.testing.Tools;
 import media.edge.tls.DevelopmentCertificate;
@@ -51,7 +51,7 @@ class Http2LifecycleTest {
     DevelopmentCertificate cert = DevelopmentCertificate.generate(certs.resolve("tls"), Clock.systemUTC());
     EdgeConfig defaults = ConfigLoader.defaults();
     server = EdgeServer.start(
-        defaults.withLibrary(new LibraryConfig(root))
+        defaults.withLibrary(ConfigLoader.defaults().library().withRoot(root))
             .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0).withIdleTimeout(idleTimeout)
                 .withTls(new TlsConfig(cert.certFile(), cert.keyFile(), Duration.ZERO)))
             .withTokens(defaults.tokens().withRequired(false)));
@@ -92,10 +92,7 @@ class Http2LifecycleTest {
       assertThat(frameTypes).as("frame types the server sent").contains(4 /* SETTINGS */, 7 /* GOAWAY */);
     }
     // The server forgets the connection just after closing it: allow it that moment.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until("the server to forget the connection it closed", () -> server.openConnections() == 0);
     assertThat(server.openConnections()).isZero();
   }
 
@@ -113,10 +110,17 @@ class Http2LifecycleTest {
             "https://127.0.0.1:" + server.port() + "/big.ts")
         .redirectErrorStream(true)
         .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((!Files.exists(out) || Files.size(out) == 0) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    // Drain only once the stream is under way, or there is nothing in flight to let finish.
+    Await.until("curl to receive the first bytes of /big.ts", () -> {
+      if (Files.exists(out) && Files.size(out) > 0) {
+        return true;
+      }
+      if (!curl.isAlive()) {
+        throw new AssertionError("curl exited before any byte arrived: "
+            + new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+      }
+      return false;
+    });
 
     boolean clean = server.drain(Duration.ofSeconds(20));
 

@@ -56,7 +56,7 @@ public final class FfmpegMedia {
         "-hls_flags", "omit_endlist",
         "-hls_segment_type", "mpegts",
         "-hls_segment_filename", "live_%03d.ts",
-        "live.m3u8"), 12, 4);
+        "live.m3u8"), 12, 4, 25);
     return dir.resolve("live.m3u8");
   }
 
@@ -76,8 +76,29 @@ public final class FfmpegMedia {
         "-hls_segment_type", "fmp4",
         "-hls_fmp4_init_filename", "init.mp4",
         "-hls_segment_filename", "vod_%03d.m4s",
-        "vod.m3u8"), 6, 2);
+        "vod.m3u8"), 6, 2, 25);
     return dir.resolve("vod.m3u8");
+  }
+
+  /**
+   * Writes the raw material of a live low-latency stream: {@code seconds} of fMP4 cut every
+   * {@code partMillis} (200 to 1000) into parts {@code part_00000.m4s} ... that each start on a keyframe
+   * (30 fps, a keyframe every part), with their init segment {@code init.mp4}. ffmpeg cannot write
+   * partial segments itself, so {@link LivePackager} publishes these as parts and segments. ffmpeg's own
+   * playlist ({@code parts.m3u8}) gives each part's duration and nothing else (its target duration is wrong
+   * below one second).
+   *
+   * @return {@code dir}
+   */
+  public static Path partsFmp4(Path dir, int seconds, int partMillis) {
+    run(dir, "parts", List.of(
+        "-hls_time", Double.toString(partMillis / 1000.0),
+        "-hls_playlist_type", "vod",
+        "-hls_segment_type", "fmp4",
+        "-hls_fmp4_init_filename", "init.mp4",
+        "-hls_segment_filename", "part_%05d.m4s",
+        "parts.m3u8"), seconds, partMillis / 1000.0, 30);
+    return dir;
   }
 
   /**
@@ -85,9 +106,8 @@ public final class FfmpegMedia {
    * so that every segment is exactly that long and starts on a keyframe. ffmpeg runs in
    * {@code dir}, so the names in {@code hlsArgs} and in the playlist are relative.
    */
-  private static void run(Path dir, String name, List<String> hlsArgs, int seconds, int segmentSeconds) {
-    int fps = 25;
-    int gop = fps * segmentSeconds;
+  private static void run(Path dir, String name, List<String> hlsArgs, int seconds, double segmentSeconds, int fps) {
+    int gop = (int) Math.round(fps * segmentSeconds);
     List<String> command = new ArrayList<>(List.of(
         "ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
         "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=" + fps + ":duration=" + seconds,

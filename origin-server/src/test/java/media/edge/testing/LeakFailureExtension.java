@@ -18,6 +18,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LeakFailureExtension implements AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    // Not a wait for a condition, so not an Await: what is looked for is that nothing leaked, and
+    // an absence cannot be awaited. A fixed number of rounds instead, each pausing briefly so the
+    // reference handler can enqueue what the collection cleared before the allocations poll it.
     for (int round = 0; round < 3; round++) {
       System.gc();
       Thread.sleep(20);

@@ -3,14 +3,12 @@ package media.edge.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
-import media.edge.config.LibraryConfig;
 import media.edge.server.DemoLibrary;
 import media.edge.server.EdgeServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -22,12 +20,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * holds a copy of the built-in ffmpeg-made demo (under {@code demo/}) plus whatever the test's
  * {@code library} hook adds. Register it as a {@code static} field with {@code @RegisterExtension}.
  * Tokens are off unless the test's {@code configure} turns them on with keys.
- * Time is injected: tests move the memory tier's {@link #ticker()} instead of sleeping.
+ *
+ * <p>Time is injected through a {@link TestClock#followingSystem()} clock: its wall clock runs with
+ * the system's, because the tests of a class share this server and sign tokens and make
+ * certificates against {@code Instant.now()}; its ticker (the memory tier's revalidation) moves only
+ * when a test advances the clock.
  */
-public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+public final class TestServer implements BeforeAllCallback, AfterAllCallback, Await.Metrics {
   private final UnaryOperator<EdgeConfig> configure;
   private final Consumer<Path> library;
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock clock = TestClock.followingSystem();
   private Path root;
   private EdgeServer server;
 
@@ -55,10 +57,10 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     EdgeConfig config =
         configure.apply(
             defaults
-                .withLibrary(new LibraryConfig(root))
+                .withLibrary(ConfigLoader.defaults().library().withRoot(root))
                 .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
                 .withTokens(defaults.tokens().withRequired(false)));
-    server = EdgeServer.start(config, Clock.systemUTC(), ticker);
+    server = EdgeServer.start(config, clock, clock.ticker());
   }
 
   @Override
@@ -90,8 +92,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     return root;
   }
 
-  public FakeTicker ticker() {
-    return ticker;
+  /** The server's clock; {@link TestClock#advance} also moves its memory tier's ticker. */
+  public TestClock clock() {
+    return clock;
   }
 
   /** The admin port's /metrics text. */
@@ -100,6 +103,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** The value of one sample line of /metrics ({@code name{labels}} exactly as printed), or 0 when absent. */
+  @Override
   public double metric(String series) throws IOException {
     for (String line : metrics().split("\n")) {
       if (line.startsWith(series + " ")) {

@@ -12,31 +12,55 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small, scriptable HTTP/1.1 origin for edge tests, on an ephemeral loopback port: each path gets a
- * {@link Responder} that writes whatever bytes the test wants (slow bodies, truncations, resets, 5xx),
- * and every request is recorded. Plain sockets and one thread per connection, so a responder may
- * block (on a latch the test releases) without holding up other connections.
+ * The one scriptable HTTP/1.1 upstream of the tests, on a loopback port, over plain sockets so that a
+ * test can send exactly the bytes it wants: whole answers, bodies in pieces with pauses, truncations,
+ * resets, garbage, late or malformed heads. It is scripted at one of two levels:
+ *
+ * <ul>
+ *   <li>per path ({@link #start()} then {@link #on}): each request is read for the test and handed to
+ *       the path's {@link Responder}; other paths get a 404. Edge tests use this.
+ *   <li>per connection ({@link #start(Script)}): the {@link Script} gets the raw connection and reads
+ *       requests itself, for what a per-path answer cannot say (answering two pipelined requests
+ *       differently, staying silent, closing between requests). Upstream-client tests use this.
+ * </ul>
+ *
+ * <p>Every request read is recorded ({@link #requests()}, {@link #count}, {@link #nextRequest()}),
+ * and so is every connection accepted ({@link #accepted()}). Each connection is served on a thread
+ * of its own, so a responder may block (on a latch the test releases) without holding up others;
+ * {@link #close()} closes every socket and interrupts such waits.
+ *
+ * <p>Thread-safe: routes, the request log and the counters are concurrent; each {@link Connection}
+ * belongs to the one thread that serves it.
  */
 public final class TestUpstream implements AutoCloseable {
 
   /** One request as received. Header names are lower case. */
-  public record Request(String method, String target, Map<String, List<String>> headers, byte[] body) {
+  public record Request(String method, String target, Map<String, List<String>> headers, byte[] body, int connection) {
+    /** The values of a header, empty if absent. */
+    public List<String> all(String name) {
+      return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    }
+
     /** The first value of a header, or null. */
     public String header(String name) {
-      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-      return values == null || values.isEmpty() ? null : values.get(0);
+      List<String> values = all(name);
+      return values.isEmpty() ? null : values.get(0);
     }
 
     /** The target without its query. */
@@ -46,212 +70,142 @@ public final class TestUpstream implements AutoCloseable {
     }
   }
 
-  /** Writes the answer to one request. */
+  /** Writes the answer to one request of a path, on the request's connection. */
   @FunctionalInterface
   public interface Responder {
-    void respond(Request request, Output out) throws Exception;
+    void respond(Request request, Connection out) throws Exception;
   }
 
-  /** The connection's output, with helpers for whole answers. */
-  public static final class Output {
-    private final Socket socket;
-    private final OutputStream stream;
-    private boolean closed;
-
-    Output(Socket socket, OutputStream stream) {
-      this.socket = socket;
-      this.stream = stream;
-    }
-
-    public OutputStream raw() {
-      return stream;
-    }
-
-    /** Status line and headers; {@code headers} alternate names and values. */
-    public void head(int status, String... headers) throws IOException {
-      StringBuilder text = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-      for (int i = 0; i + 1 < headers.length; i += 2) {
-        text.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-      }
-      text.append("\r\n");
-      stream.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
-      stream.flush();
-    }
-
-    /** A whole answer with Content-Length. */
-    public void send(int status, byte[] body, String... headers) throws IOException {
-      String[] all = new String[headers.length + 2];
-      System.arraycopy(headers, 0, all, 0, headers.length);
-      all[headers.length] = "Content-Length";
-      all[headers.length + 1] = Integer.toString(body.length);
-      head(status, all);
-      stream.write(body);
-      stream.flush();
-    }
-
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      stream.write(bytes, offset, length);
-      stream.flush();
-    }
-
-    /** Closes the connection after what was written (a truncation if the body is short). */
-    public void close() throws IOException {
-      closed = true;
-      socket.close();
-    }
-
-    /** Closes with a TCP reset. */
-    public void reset() throws IOException {
-      closed = true;
-      socket.setSoLinger(true, 0);
-      socket.close();
-    }
-
-    boolean closed() {
-      return closed;
-    }
+  /** Serves one whole accepted connection; the socket is closed when it returns. */
+  @FunctionalInterface
+  public interface Script {
+    void serve(Connection connection) throws Exception;
   }
 
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "test-upstream");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final Script script;
+  private final boolean routed;
   private final Map<String, Responder> routes = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private final AtomicInteger connections = new AtomicInteger();
+  private final BlockingQueue<Request> untaken = new LinkedBlockingQueue<>();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final ExecutorService threads;
 
-  private TestUpstream(ServerSocket server) {
+  private TestUpstream(ServerSocket server, Script script) {
     this.server = server;
+    this.routed = script == null;
+    this.script = routed ? this::route : script;
+    String name = "test-upstream-" + server.getLocalPort();
+    AtomicInteger n = new AtomicInteger();
+    this.threads = Executors.newCachedThreadPool(r -> {
+      Thread thread = new Thread(r, name + "-" + n.getAndIncrement());
+      thread.setDaemon(true);
+      return thread;
+    });
     threads.execute(this::accept);
   }
 
-  /** Starts on an ephemeral loopback port. */
+  /** An upstream answering each path as {@link #on} says (404 otherwise), on an ephemeral loopback port. */
   public static TestUpstream start() throws IOException {
+    return new TestUpstream(bind(0), null);
+  }
+
+  /** An upstream running {@code script} for every connection, on an ephemeral loopback port. */
+  public static TestUpstream start(Script script) throws IOException {
+    return start(0, script);
+  }
+
+  /** The same on {@code port} of the loopback address (0: any free port), to bring back an upstream that was down. */
+  public static TestUpstream start(int port, Script script) throws IOException {
+    if (script == null) {
+      throw new IllegalArgumentException("script: null (expected: a script; start() answers by path)");
+    }
+    return new TestUpstream(bind(port), script);
+  }
+
+  private static ServerSocket bind(int port) throws IOException {
     ServerSocket socket = new ServerSocket();
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    return new TestUpstream(socket);
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+    return socket;
+  }
+
+  /** A port on the loopback address that refuses connections: bound, then closed again. */
+  public static int refusedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A fixed 200 answer with Content-Length; {@code headers} alternate names and values. */
+  public static Responder ok(byte[] body, String... headers) {
+    return (request, out) -> out.send(200, body, headers);
+  }
+
+  /** A script that answers every request on the connection with the same raw bytes. */
+  public static Script answering(String response) {
+    return connection -> {
+      while (connection.read() != null) {
+        connection.send(response);
+      }
+    };
+  }
+
+  /** The raw text of a 200 answer with a Content-Length body, for scripts. */
+  public static String okResponse(String body) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
   }
 
   public int port() {
     return server.getLocalPort();
   }
 
-  public URI uri() {
-    return URI.create("http://127.0.0.1:" + port());
+  /** {@code host:port}, as the upstream client names upstreams. */
+  public String name() {
+    return "127.0.0.1:" + port();
   }
 
-  /** Answers requests for {@code path} (without query) with {@code responder}. */
+  public URI uri() {
+    return URI.create("http://" + name());
+  }
+
+  /** {@link #uri()} with a path, for an upstream configured with a path prefix. */
+  public URI uri(String path) {
+    return URI.create("http://" + name() + path);
+  }
+
+  /** Answers requests for {@code path} (without query) with {@code responder}, replacing any earlier one. */
   public TestUpstream on(String path, Responder responder) {
+    if (!routed) {
+      throw new IllegalStateException("on(" + path + "): this upstream runs a script for every connection (expected: one from start())");
+    }
     routes.put(path, responder);
     return this;
   }
 
-  /** A fixed 200 answer. */
-  public static Responder ok(byte[] body, String... headers) {
-    return (request, out) -> out.send(200, body, headers);
-  }
-
-  /** Every request received so far, in order. */
+  /** Every request received so far, in order of arrival. */
   public List<Request> requests() {
-    return Collections.unmodifiableList(new ArrayList<>(requests));
+    return List.copyOf(requests);
   }
 
-  /** How many requests asked for {@code path}. */
+  /** How many requests asked for {@code path} (without query). */
   public long count(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).count();
   }
 
+  /** The oldest request not yet taken by this method, waiting up to 10 s for one to arrive. */
+  public Request nextRequest() throws InterruptedException {
+    Request request = untaken.poll(10, TimeUnit.SECONDS);
+    if (request == null) {
+      throw new AssertionError("no request reached " + name() + " within 10 s");
+    }
+    return request;
+  }
+
   /** TCP connections accepted so far. */
-  public int connections() {
-    return connections.get();
-  }
-
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        connections.incrementAndGet();
-        sockets.add(socket);
-        threads.execute(() -> serve(socket));
-      } catch (IOException e) {
-        return;
-      }
-    }
-  }
-
-  private void serve(Socket socket) {
-    try (socket) {
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      OutputStream out = socket.getOutputStream();
-      while (true) {
-        Request request = read(in);
-        if (request == null) {
-          return;
-        }
-        requests.add(request);
-        Output output = new Output(socket, out);
-        Responder responder = routes.get(request.path());
-        if (responder == null) {
-          output.send(404, "not found\n".getBytes(StandardCharsets.US_ASCII), "Content-Type", "text/plain");
-        } else {
-          responder.respond(request, output);
-        }
-        if (output.closed() || "close".equalsIgnoreCase(request.header("connection"))) {
-          return;
-        }
-      }
-    } catch (Exception e) {
-      // The edge went away, or the responder cut the connection: nothing to do.
-    }
-  }
-
-  private static Request read(InputStream in) throws IOException {
-    String line = line(in);
-    if (line == null || line.isEmpty()) {
-      return null;
-    }
-    String[] parts = line.split(" ");
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    String header;
-    while ((header = line(in)) != null && !header.isEmpty()) {
-      int colon = header.indexOf(':');
-      headers.computeIfAbsent(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-          .add(header.substring(colon + 1).trim());
-    }
-    byte[] body = new byte[0];
-    List<String> length = headers.get("content-length");
-    if (length != null) {
-      body = in.readNBytes(Integer.parseInt(length.get(0)));
-    }
-    return new Request(parts[0], parts[1], headers, body);
-  }
-
-  private static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) >= 0) {
-      if (b == '\n') {
-        String text = bytes.toString(StandardCharsets.ISO_8859_1);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-      }
-      bytes.write(b);
-    }
-    return null;
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 200 -> "OK";
-      case 206 -> "Partial Content";
-      case 304 -> "Not Modified";
-      case 404 -> "Not Found";
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> "Status";
-    };
+  public int accepted() {
+    return accepted.get();
   }
 
   @Override
@@ -261,5 +215,192 @@ public final class TestUpstream implements AutoCloseable {
       socket.close();
     }
     threads.shutdownNow();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        return;
+      }
+      sockets.add(socket);
+      Connection connection = new Connection(socket, accepted.incrementAndGet());
+      try {
+        threads.execute(() -> serve(connection));
+      } catch (RejectedExecutionException e) {
+        closeQuietly(socket); // closing down
+        return;
+      }
+    }
+  }
+
+  private void serve(Connection connection) {
+    try {
+      script.serve(connection);
+    } catch (Exception e) {
+      // The client went away, the script cut the connection, or the test ended: this connection is done.
+    } finally {
+      closeQuietly(connection.socket);
+      sockets.remove(connection.socket);
+    }
+  }
+
+  /** The script of {@link #start()}: each request to its path's responder, until either side closes. */
+  private void route(Connection connection) throws Exception {
+    for (Request request; (request = connection.read()) != null; ) {
+      Responder responder = routes.get(request.path());
+      if (responder == null) {
+        connection.send(404, "not found\n".getBytes(StandardCharsets.US_ASCII), "Content-Type", "text/plain");
+      } else {
+        responder.respond(request, connection);
+      }
+      if (connection.closed || "close".equalsIgnoreCase(request.header("connection"))) {
+        return;
+      }
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  /** One accepted connection: requests in, bytes out. Used by its serving thread only. */
+  public final class Connection {
+    private final Socket socket;
+    private final int number;
+    private final InputStream in;
+    private final OutputStream out;
+    private boolean closed;
+
+    private Connection(Socket socket, int number) {
+      this.socket = socket;
+      this.number = number;
+      try {
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** This connection's number, from 1 in order of acceptance. */
+    public int number() {
+      return number;
+    }
+
+    /**
+     * Reads and records one request (with its Content-Length body, if any); null when the client
+     * closed the connection. Blank lines before a request line are skipped, as RFC 9112 allows.
+     */
+    public Request read() throws IOException {
+      String requestLine = line();
+      while (requestLine != null && requestLine.isEmpty()) {
+        requestLine = line();
+      }
+      if (requestLine == null) {
+        return null;
+      }
+      String[] parts = requestLine.split(" ");
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      for (String line = line(); line != null && !line.isEmpty(); line = line()) {
+        int colon = line.indexOf(':');
+        headers
+            .computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+      List<String> length = headers.get("content-length");
+      byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length.get(0)));
+      Request request = new Request(parts[0], parts[1], headers, body, number);
+      requests.add(request);
+      untaken.add(request);
+      return request;
+    }
+
+    /** Status line and headers; {@code headers} alternate names and values. */
+    public void head(int status, String... headers) throws IOException {
+      StringBuilder text = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        text.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+      }
+      text.append("\r\n");
+      send(text.toString());
+    }
+
+    /** A whole answer with Content-Length; {@code headers} alternate names and values. */
+    public void send(int status, byte[] body, String... headers) throws IOException {
+      String[] all = new String[headers.length + 2];
+      System.arraycopy(headers, 0, all, 0, headers.length);
+      all[headers.length] = "Content-Length";
+      all[headers.length + 1] = Integer.toString(body.length);
+      head(status, all);
+      send(body);
+    }
+
+    /** Sends text (ISO-8859-1) exactly as given: a whole raw answer, part of one, or garbage. */
+    public void send(String text) throws IOException {
+      send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends bytes exactly as given, flushed. */
+    public void send(byte[] bytes) throws IOException {
+      write(bytes, 0, bytes.length);
+    }
+
+    /** Sends part of {@code bytes}, flushed: a body in pieces, with whatever pause the test puts between them. */
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+      out.flush();
+    }
+
+    /** The socket's output, unbuffered, for a test that writes and flushes itself. */
+    public OutputStream raw() {
+      return out;
+    }
+
+    /** Closes the connection after what was written (a truncation if the body is short). */
+    public void close() throws IOException {
+      closed = true;
+      socket.close();
+    }
+
+    /** Closes abruptly: an RST instead of a FIN. */
+    public void reset() throws IOException {
+      closed = true;
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+
+    private String line() throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b == '\n') {
+          byte[] bytes = line.toByteArray();
+          int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+          return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+        }
+        line.write(b);
+      }
+      return null;
+    }
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 204 -> "No Content";
+      case 206 -> "Partial Content";
+      case 304 -> "Not Modified";
+      case 404 -> "Not Found";
+      case 500 -> "Internal Server Error";
+      case 503 -> "Service Unavailable";
+      default -> "Status";
+    };
   }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import media.edge.config.TlsConfig;
+import media.edge.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,10 +108,7 @@ class ServerTlsTest {
       String before = tls.certificate().getSerialNumber().toString();
       install(b, cert, key);
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (tls.certificate().getSerialNumber().toString().equals(before) && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      Await.until("the watcher to install the new certificate", () -> !tls.certificate().getSerialNumber().toString().equals(before));
       assertThat(tls.certificate().getSerialNumber().toString()).isNotEqualTo(before);
     } finally {
       scheduler.shutdownNow();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import media.edge.testing.TestClock;
 import media.edge.token.TokenVerifier.Verdict;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -19,7 +21,7 @@ class Ed25519TokenTest {
 
   private final Ed25519TokenSigner signer = Ed25519TokenSigner.of("e1", TestKeys.ed25519(1));
   private final KeyRing ring = KeyRing.builder().ed25519("e1", TestKeys.ed25519Public(1)).build();
-  private final MutableClock clock = new MutableClock(NOW);
+  private final TestClock clock = TestClock.at(Instant.ofEpochSecond(NOW));
   private final TokenVerifier verifier = TokenVerifier.builder(() -> ring).clock(clock).cacheSize(0).build();
 
   private String aclToken() {
@@ -139,7 +141,7 @@ class Ed25519TokenTest {
 
   @Test
   void verify_expired_rejectsExpired() {
-    clock.set(EXP);
+    clock.set(Instant.ofEpochSecond(EXP));
     assertThat(verifier.verify(aclToken(), PATH, "192.0.2.1").rejection()).isEqualTo(TokenRejection.EXPIRED);
   }
 

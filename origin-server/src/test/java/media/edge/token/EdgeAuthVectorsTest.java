@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import media.edge.testing.TestClock;
 import media.edge.token.TokenVerifier.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,7 +97,7 @@ class EdgeAuthVectorsTest {
     TokenVerifier verifier = TokenVerifier.builder(() -> ring)
         .algorithm(v.algorithm())
         .salt(v.text("salt"))
-        .clock(new MutableClock(v.number("verifyAt")))
+        .clock(TestClock.at(Instant.ofEpochSecond(v.number("verifyAt"))))
         .build();
 
     Verdict verdict = verifier.verify(v.text("token"), v.text("verifyPath"), v.text("verifyClientIp"));
@@ -113,7 +115,7 @@ class EdgeAuthVectorsTest {
     TokenVerifier verifier = TokenVerifier.builder(() -> other)
         .algorithm(v.algorithm())
         .salt(v.text("salt"))
-        .clock(new MutableClock(v.number("verifyAt")))
+        .clock(TestClock.at(Instant.ofEpochSecond(v.number("verifyAt"))))
         .build();
 
     assertThat(verifier.verify(v.text("token"), v.text("verifyPath"), v.text("verifyClientIp")).rejection())

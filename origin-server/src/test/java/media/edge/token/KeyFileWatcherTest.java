@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import media.edge.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,7 @@ class KeyFileWatcherTest {
   @Test
   void reload_badFile_oldTokensStillVerify() throws Exception {
     KeyFileWatcher watcher = KeyFileWatcher.open(file);
-    TokenVerifier verifier = TokenVerifier.builder(watcher).clock(new MutableClock(NOW)).build();
+    TokenVerifier verifier = TokenVerifier.builder(watcher).clock(TestClock.at(Instant.ofEpochSecond(NOW))).build();
     String token = watcher.get().signer().build().sign(TokenClaims.acl("/*").expires(NOW + 60).build());
     Files.writeString(file, "keys: [\n");
 

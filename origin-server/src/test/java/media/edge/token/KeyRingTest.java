@@ -3,7 +3,9 @@ package media.edge.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import media.edge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** Rotation through the ring, and the builder's refusals (none of which may echo a secret). */
@@ -12,7 +14,7 @@ class KeyRingTest {
   private static final long NOW = 1_767_225_600L;
   private static final String PATH = "/vod/a.ts";
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final TestClock clock = TestClock.at(Instant.ofEpochSecond(NOW));
   private final TokenClaims claims = TokenClaims.acl("/vod/*").expires(NOW + 3600).build();
 
   @Test

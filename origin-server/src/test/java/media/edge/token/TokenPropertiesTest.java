@@ -3,9 +3,11 @@ package media.edge.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
+import media.edge.testing.TestClock;
 import media.edge.token.TokenVerifier.Verdict;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,7 +32,7 @@ class TokenPropertiesTest {
       .hmacHex("k2", TestKeys.HMAC_2)
       .ed25519("e1", TestKeys.ed25519Public(1))
       .build();
-  private final TokenVerifier verifier = TokenVerifier.builder(() -> ring).clock(new MutableClock(NOW)).build();
+  private final TokenVerifier verifier = TokenVerifier.builder(() -> ring).clock(TestClock.at(Instant.ofEpochSecond(NOW))).build();
   private final Ed25519TokenSigner ed25519 = Ed25519TokenSigner.of("e1", TestKeys.ed25519(1));
 
   // ---- no input makes anything throw --------------------------------------------------------
@@ -127,7 +129,7 @@ class TokenPropertiesTest {
     String token = EdgeAuthSigner.builder().keyHex(TestKeys.HMAC_2).algorithm(algorithm).salt(saltOrNull).build()
         .sign(claims);
     TokenVerifier verifier = TokenVerifier.builder(() -> ring).algorithm(algorithm).salt(saltOrNull)
-        .clock(new MutableClock(NOW)).build();
+        .clock(TestClock.at(Instant.ofEpochSecond(NOW))).build();
 
     Verdict verdict = verifier.verify(token, pathFor(claims), claims.ip().orElse(null));
 

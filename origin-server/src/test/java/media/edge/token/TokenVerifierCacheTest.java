@@ -2,7 +2,9 @@ package media.edge.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import media.edge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +19,7 @@ class TokenVerifierCacheTest {
 
   private final AtomicReference<KeyRing> ring = new AtomicReference<>(
       KeyRing.builder().hmacHex("k1", TestKeys.HMAC_1).ed25519("e1", TestKeys.ed25519Public(1)).build());
-  private final MutableClock clock = new MutableClock(NOW);
+  private final TestClock clock = TestClock.at(Instant.ofEpochSecond(NOW));
   private final TokenVerifier verifier = TokenVerifier.builder(ring::get).clock(clock).cacheSize(100).build();
   private final EdgeAuthSigner hmac = EdgeAuthSigner.builder().keyHex(TestKeys.HMAC_1).build();
   private final Ed25519TokenSigner ed25519 = Ed25519TokenSigner.of("e1", TestKeys.ed25519(1));
@@ -47,7 +49,7 @@ class TokenVerifierCacheTest {
     String token = hmac.sign(TokenClaims.acl("/vod/*").expires(EXP).build());
     assertThat(verifier.verify(token, "/vod/a.ts", null).accepted()).isTrue();
 
-    clock.set(EXP);
+    clock.set(Instant.ofEpochSecond(EXP));
 
     assertThat(verifier.verify(token, "/vod/a.ts", null).rejection()).isEqualTo(TokenRejection.EXPIRED);
   }
@@ -56,7 +58,7 @@ class TokenVerifierCacheTest {
   void verify_cachedToken_stillNotYetValidByTheClock() {
     String token = hmac.sign(TokenClaims.acl("/vod/*").startTime(NOW + 10).expires(EXP).build());
     assertThat(verifier.verify(token, "/vod/a.ts", null).rejection()).isEqualTo(TokenRejection.NOT_YET_VALID);
-    clock.set(NOW + 10);
+    clock.set(Instant.ofEpochSecond(NOW + 10));
     assertThat(verifier.verify(token, "/vod/a.ts", null).accepted()).isTrue();
     assertThat(verifier.signatureChecks()).isEqualTo(1);
   }

@@ -1,7 +1,7 @@
 package media.edge.upstream;
 
-import static media.edge.upstream.FakeUpstream.answering;
-import static media.edge.upstream.FakeUpstream.ok;
+import static media.edge.testing.TestUpstream.answering;
+import static media.edge.testing.TestUpstream.okResponse;
 import static media.edge.upstream.UpstreamHarness.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import media.edge.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,9 +45,9 @@ class ParentRoutingTest {
 
   @Test
   void eachKey_goesToItsRendezvousParent_everyTime() throws Exception {
-    FakeUpstream a = harness.server(answering(ok("a")));
-    FakeUpstream b = harness.server(answering(ok("b")));
-    FakeUpstream c = harness.server(answering(ok("c")));
+    TestUpstream a = harness.server(answering(okResponse("a")));
+    TestUpstream b = harness.server(answering(okResponse("b")));
+    TestUpstream c = harness.server(answering(okResponse("c")));
     List<String> names = List.of(a.name(), b.name(), c.name());
     Rendezvous rendezvous = new Rendezvous(names);
     UpstreamClient client = harness.client(config().parents(a.uri(), b.uri(), c.uri()).build());
@@ -65,9 +66,9 @@ class ParentRoutingTest {
 
   @Test
   void parentRefusing_isMarkedDown_andTheNextParentAnswers() throws Exception {
-    URI dead = URI.create("http://127.0.0.1:" + FakeUpstream.refusedPort());
-    FakeUpstream live = harness.server(answering(ok("live")));
-    FakeUpstream origin = harness.server(answering(ok("origin")));
+    URI dead = URI.create("http://127.0.0.1:" + TestUpstream.refusedPort());
+    TestUpstream live = harness.server(answering(okResponse("live")));
+    TestUpstream origin = harness.server(answering(okResponse("origin")));
     String deadName = Upstream.parse(dead).name();
     Rendezvous rendezvous = new Rendezvous(List.of(deadName, live.name()));
     String key = "/k0";
@@ -85,9 +86,9 @@ class ParentRoutingTest {
 
   @Test
   void everyParentDown_fallsBackToTheOrigin_andLaterFetchesSkipThem() throws Exception {
-    URI deadA = URI.create("http://127.0.0.1:" + FakeUpstream.refusedPort());
-    URI deadB = URI.create("http://127.0.0.1:" + FakeUpstream.refusedPort());
-    FakeUpstream origin = harness.server(answering(ok("origin")));
+    URI deadA = URI.create("http://127.0.0.1:" + TestUpstream.refusedPort());
+    URI deadB = URI.create("http://127.0.0.1:" + TestUpstream.refusedPort());
+    TestUpstream origin = harness.server(answering(okResponse("origin")));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UpstreamClient client = harness.client(config().parents(deadA, deadB).origins(origin.uri()).build(), registry);
 
@@ -104,9 +105,9 @@ class ParentRoutingTest {
 
   @Test
   void downParent_comesBackThroughTheHealthCheck_andGetsItsKeysBack() throws Exception {
-    int port = FakeUpstream.refusedPort();
+    int port = TestUpstream.refusedPort();
     URI parent = URI.create("http://127.0.0.1:" + port);
-    FakeUpstream origin = harness.server(answering(ok("origin")));
+    TestUpstream origin = harness.server(answering(okResponse("origin")));
     UpstreamClient client =
         harness.client(
             config().parents(parent).origins(origin.uri()).healthInterval(Duration.ofMillis(50)).build());
@@ -114,15 +115,15 @@ class ParentRoutingTest {
     assertThat(client.parents()).extracting(ParentState::up).containsExactly(false);
 
     CountDownLatch twoProbes = new CountDownLatch(2);
-    FakeUpstream revived =
+    TestUpstream revived =
         harness.server(
             port,
             c -> {
-              for (FakeUpstream.Request request; (request = c.read()) != null; ) {
+              for (TestUpstream.Request request; (request = c.read()) != null; ) {
                 if (request.method().equals("HEAD") && request.target().equals("/health")) {
                   twoProbes.countDown();
                 }
-                c.send(request.method().equals("HEAD") ? HEALTHY : ok("parent"));
+                c.send(request.method().equals("HEAD") ? HEALTHY : okResponse("parent"));
               }
             });
     // A probe starts only after the previous one to the same parent ended, so once the second has
@@ -140,7 +141,7 @@ class ParentRoutingTest {
   void healthCheck_sendsHeadWithVia_andMarksASilentParentDown() throws Exception {
     AtomicBoolean answering = new AtomicBoolean(true);
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream parent =
+    TestUpstream parent =
         harness.server(
             c -> {
               while (c.read() != null) {
@@ -160,7 +161,7 @@ class ParentRoutingTest {
                 .build());
 
     client.checkParents().get(10, TimeUnit.SECONDS);
-    FakeUpstream.Request probe = parent.nextRequest();
+    TestUpstream.Request probe = parent.nextRequest();
     assertThat(probe.method()).isEqualTo("HEAD");
     assertThat(probe.target()).isEqualTo("/edge/health");
     assertThat(probe.header("Via")).isEqualTo("1.1 edge-test");

@@ -1,5 +1,6 @@
 package media.edge.upstream;
 
+import media.edge.config.UpstreamConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,13 +45,16 @@ class UpstreamConfigTest {
   void builder_hasDefaults() {
     UpstreamConfig config = UpstreamConfig.builder().origins(URI.create("http://origin")).build();
 
+    // The configuration's own defaults (ConfigLoader.defaults()), not a second set.
     assertThat(config.parents()).isEmpty();
     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.maxConnectionsPerHost()).isEqualTo(64);
+    assertThat(config.maxConnections()).isEqualTo(64);
+    assertThat(config.healthInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.healthPath()).isEqualTo("/");
-    assertThat(config.nodeName()).isEqualTo("edge");
+    assertThat(config.nodeName()).isEmpty();
+    assertThat(config.resolvedNodeName()).isNotEmpty();
   }
 
   @Test
@@ -96,18 +100,18 @@ class UpstreamConfigTest {
   void config_zeroTimeout_isRejectedNamingTheKey() {
     assertThatThrownBy(
             () -> UpstreamConfig.builder().origins(URI.create("http://o")).idleTimeout(Duration.ZERO).build())
-        .hasMessage("idleTimeout: PT0S (expected: a positive duration)");
+        .hasMessage("upstream.idle-timeout: PT0S (expected: a positive duration)");
   }
 
   @Test
   void config_noUpstreamAtAll_isRejected() {
-    assertThatThrownBy(() -> UpstreamConfig.builder().build()).hasMessageContaining("origins");
+    assertThatThrownBy(() -> create(UpstreamConfig.builder().build())).hasMessageContaining("upstream.urls");
   }
 
   @Test
   void config_nodeNameWithSpace_isRejected() {
     assertThatThrownBy(() -> UpstreamConfig.builder().origins(URI.create("http://o")).nodeName("edge 1").build())
-        .hasMessageContaining("nodeName: edge 1");
+        .hasMessageContaining("upstream.node-name: edge 1");
   }
 
   @Test

@@ -1,19 +1,20 @@
 package media.edge.upstream;
 
-import static media.edge.upstream.FakeUpstream.ok;
+import static media.edge.testing.TestUpstream.okResponse;
 import static media.edge.upstream.UpstreamHarness.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import media.edge.testing.TestUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each way an upstream lets a fetch down maps to one {@link UpstreamFailure}, with exactly one ending,
- * nothing after it, and no query string in the message. Fake upstreams that must stall wait on latches
- * the test releases; the tests never sleep.
+ * nothing after it, and no query string in the message. Scripted upstreams that must stall wait on
+ * latches the test releases; the tests never sleep.
  */
 @Timeout(30)
 class UpstreamFailureTest {
@@ -24,12 +25,12 @@ class UpstreamFailureTest {
   @Test
   void headersLate_failsWithTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
               release.await();
-              c.send(ok("late"));
+              c.send(okResponse("late"));
             });
     UpstreamClient client = harness.client(config().origins(origin.uri()).responseTimeout(SHORT).build());
     Recorder recorder = harness.recorder();
@@ -45,7 +46,7 @@ class UpstreamFailureTest {
   @Test
   void bodyStalls_failsWithTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -65,7 +66,7 @@ class UpstreamFailureTest {
 
   @Test
   void closedBeforeContentLength_failsTruncated() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -84,7 +85,7 @@ class UpstreamFailureTest {
 
   @Test
   void closedBeforeChunkTerminator_failsTruncated() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -102,7 +103,7 @@ class UpstreamFailureTest {
 
   @Test
   void closedWithoutLength_endsTheBody() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -121,7 +122,7 @@ class UpstreamFailureTest {
   @Test
   void resetMidBody_failsReset() throws Exception {
     CountDownLatch received = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -142,7 +143,7 @@ class UpstreamFailureTest {
 
   @Test
   void malformedStatusLine_failsMalformed() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -160,7 +161,7 @@ class UpstreamFailureTest {
 
   @Test
   void malformedHeader_failsMalformed() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -178,7 +179,7 @@ class UpstreamFailureTest {
 
   @Test
   void badChunkSize_failsMalformedAfterTheGoodChunks() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -197,7 +198,7 @@ class UpstreamFailureTest {
 
   @Test
   void switchingProtocols_failsMalformed() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -216,7 +217,7 @@ class UpstreamFailureTest {
   @Test
   void closeInFlight_failsClosed() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -237,7 +238,7 @@ class UpstreamFailureTest {
   @Test
   void closeWhileQueuedForAConnection_failsClosed() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -245,7 +246,7 @@ class UpstreamFailureTest {
             });
     UpstreamClient client =
         harness.client(
-            config().origins(origin.uri()).maxConnectionsPerHost(1).connectTimeout(Duration.ofSeconds(10)).build());
+            config().origins(origin.uri()).maxConnections(1).connectTimeout(Duration.ofSeconds(10)).build());
     Recorder busy = harness.recorder();
     Recorder queued = harness.recorder();
     client.fetch(UpstreamRequest.get("/a.ts", null), busy);
@@ -263,7 +264,7 @@ class UpstreamFailureTest {
 
   @Test
   void fetchAfterClose_failsClosed() throws Exception {
-    FakeUpstream origin = harness.server(FakeUpstream.answering(ok("x")));
+    TestUpstream origin = harness.server(TestUpstream.answering(okResponse("x")));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
     client.close();
     Recorder recorder = harness.recorder();

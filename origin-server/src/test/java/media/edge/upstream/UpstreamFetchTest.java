@@ -1,7 +1,7 @@
 package media.edge.upstream;
 
-import static media.edge.upstream.FakeUpstream.answering;
-import static media.edge.upstream.FakeUpstream.ok;
+import static media.edge.testing.TestUpstream.answering;
+import static media.edge.testing.TestUpstream.okResponse;
 import static media.edge.upstream.UpstreamHarness.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,7 +23,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import media.edge.upstream.FakeUpstream.Request;
+import media.edge.testing.TestUpstream;
+import media.edge.testing.TestUpstream.Request;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,7 @@ class UpstreamFetchTest {
     for (int i = 0; i < body.length; i++) {
       body[i] = (byte) (i % 251);
     }
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -67,7 +68,7 @@ class UpstreamFetchTest {
 
   @Test
   void get_chunkedBody_arrivesInOrderWithoutTransferEncoding() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
@@ -90,7 +91,7 @@ class UpstreamFetchTest {
 
   @Test
   void twoSequentialFetches_reuseOneConnection() throws Exception {
-    FakeUpstream origin = harness.server(answering(ok("hi")));
+    TestUpstream origin = harness.server(answering(okResponse("hi")));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
 
     Recorder first = harness.recorder();
@@ -108,13 +109,13 @@ class UpstreamFetchTest {
 
   @Test
   void head_completesWithoutBody_andTheConnectionStaysUsable() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
               c.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
               c.read();
-              c.send(ok("after"));
+              c.send(okResponse("after"));
               c.read();
             });
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
@@ -134,7 +135,7 @@ class UpstreamFetchTest {
 
   @Test
   void notModified_completesWithoutBody() throws Exception {
-    FakeUpstream origin = harness.server(answering("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"));
+    TestUpstream origin = harness.server(answering("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
     Recorder recorder = harness.recorder();
     HttpHeaders headers = new DefaultHttpHeaders().add("If-None-Match", "\"v1\"");
@@ -149,7 +150,7 @@ class UpstreamFetchTest {
 
   @Test
   void interimContinue_isSkipped() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(answering("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
     Recorder recorder = harness.recorder();
@@ -164,7 +165,7 @@ class UpstreamFetchTest {
 
   @Test
   void hopByHopFields_areStrippedBothWays_andViaIsAppended() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             answering(
                 "HTTP/1.1 200 OK\r\nConnection: X-Foo\r\nX-Foo: 1\r\nKeep-Alive: timeout=5\r\n"
@@ -199,7 +200,7 @@ class UpstreamFetchTest {
 
   @Test
   void pathPrefix_isJoinedWithoutDoubleSlash_andQueryForwarded() throws Exception {
-    FakeUpstream origin = harness.server(answering(ok("x")));
+    TestUpstream origin = harness.server(answering(okResponse("x")));
     UpstreamClient client = harness.client(config().origins(origin.uri("/base/")).build());
     Recorder recorder = harness.recorder();
 
@@ -213,7 +214,7 @@ class UpstreamFetchTest {
 
   @Test
   void post_sendsItsBodyWithContentLength_andReleasesIt() throws Exception {
-    FakeUpstream origin = harness.server(answering(ok("stored")));
+    TestUpstream origin = harness.server(answering(okResponse("stored")));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build());
     Recorder recorder = harness.recorder();
     ByteBuf body = Unpooled.copiedBuffer("payload", StandardCharsets.US_ASCII);
@@ -231,8 +232,8 @@ class UpstreamFetchTest {
 
   @Test
   void metrics_countOutcomesAndRetries_underPrometheusNames() throws Exception {
-    FakeUpstream origin = harness.server(answering("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
-    URI refused = URI.create("http://127.0.0.1:" + FakeUpstream.refusedPort());
+    TestUpstream origin = harness.server(answering("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    URI refused = URI.create("http://127.0.0.1:" + TestUpstream.refusedPort());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UpstreamClient client = harness.client(config().origins(refused, origin.uri()).build(), registry);
     Recorder recorder = harness.recorder();
@@ -251,7 +252,7 @@ class UpstreamFetchTest {
   @Test
   void fetch_worksOnEpoll() throws Exception {
     assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-    FakeUpstream origin = harness.server(answering(ok("epoll")));
+    TestUpstream origin = harness.server(answering(okResponse("epoll")));
     EventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     try (UpstreamClient client =
         UpstreamClient.create(

@@ -1,5 +1,6 @@
 package media.edge.upstream;
 
+import media.edge.config.UpstreamConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -11,13 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import media.edge.testing.TestUpstream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One NIO event loop group per test class, and the clients, fake upstreams and recorders of each test,
+ * One NIO event loop group per test class, and the clients, scripted upstreams and recorders of each test,
  * closed after it. Register it as a {@code static} field with {@code @RegisterExtension}.
  */
 final class UpstreamHarness implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
@@ -55,13 +57,13 @@ final class UpstreamHarness implements BeforeAllCallback, AfterEachCallback, Aft
     return group;
   }
 
-  /** A fake upstream on a free port, closed after the test. */
-  synchronized FakeUpstream server(FakeUpstream.Script script) throws IOException {
+  /** A {@link TestUpstream} running {@code script} on a free port, closed after the test. */
+  synchronized TestUpstream server(TestUpstream.Script script) throws IOException {
     return server(0, script);
   }
 
-  synchronized FakeUpstream server(int port, FakeUpstream.Script script) throws IOException {
-    FakeUpstream server = FakeUpstream.start(port, script);
+  synchronized TestUpstream server(int port, TestUpstream.Script script) throws IOException {
+    TestUpstream server = TestUpstream.start(port, script);
     perTest.add(server);
     return server;
   }

@@ -1,7 +1,7 @@
 package media.edge.upstream;
 
-import static media.edge.upstream.FakeUpstream.answering;
-import static media.edge.upstream.FakeUpstream.ok;
+import static media.edge.testing.TestUpstream.answering;
+import static media.edge.testing.TestUpstream.okResponse;
 import static media.edge.upstream.UpstreamHarness.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import media.edge.testing.TestUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,16 +37,16 @@ class UpstreamRetryTest {
   @RegisterExtension static final UpstreamHarness harness = new UpstreamHarness();
 
   /** Answers the first request on each connection, then closes the connection when the second arrives. */
-  private static final FakeUpstream.Script ONE_PER_CONNECTION =
+  private static final TestUpstream.Script ONE_PER_CONNECTION =
       c -> {
         if (c.read() != null) {
-          c.send(ok("fresh"));
+          c.send(okResponse("fresh"));
           c.read();
         }
       };
 
   private static URI refused() throws Exception {
-    return URI.create("http://127.0.0.1:" + FakeUpstream.refusedPort());
+    return URI.create("http://127.0.0.1:" + TestUpstream.refusedPort());
   }
 
   private static double retries(SimpleMeterRegistry registry) {
@@ -54,7 +55,7 @@ class UpstreamRetryTest {
 
   @Test
   void connectRefused_movesToTheNextOrigin_andCountsARetry() throws Exception {
-    FakeUpstream second = harness.server(answering(ok("second")));
+    TestUpstream second = harness.server(answering(okResponse("second")));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UpstreamClient client = harness.client(config().origins(refused(), second.uri()).build(), registry);
     Recorder recorder = harness.recorder();
@@ -69,7 +70,7 @@ class UpstreamRetryTest {
 
   @Test
   void connectRefused_evenForPost_movesOn_becauseNothingWasSent() throws Exception {
-    FakeUpstream second = harness.server(answering(ok("second")));
+    TestUpstream second = harness.server(answering(okResponse("second")));
     UpstreamClient client = harness.client(config().origins(refused(), second.uri()).build());
     Recorder recorder = harness.recorder();
     ByteBuf body = Unpooled.copiedBuffer("data", StandardCharsets.US_ASCII);
@@ -99,7 +100,7 @@ class UpstreamRetryTest {
           }
         }
         assumeTrue(hangs, "this kernel completes connects to a full backlog");
-        FakeUpstream second = harness.server(answering(ok("second")));
+        TestUpstream second = harness.server(answering(okResponse("second")));
         URI hanging = URI.create("http://127.0.0.1:" + full.getLocalPort());
         UpstreamClient client =
             harness.client(config().origins(hanging, second.uri()).connectTimeout(Duration.ofMillis(200)).build());
@@ -133,7 +134,7 @@ class UpstreamRetryTest {
 
   @Test
   void staleKeepAliveConnection_isRetriedOnceOnAFreshConnection() throws Exception {
-    FakeUpstream origin = harness.server(ONE_PER_CONNECTION);
+    TestUpstream origin = harness.server(ONE_PER_CONNECTION);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UpstreamClient client = harness.client(config().origins(origin.uri()).build(), registry);
     Recorder first = harness.recorder();
@@ -152,7 +153,7 @@ class UpstreamRetryTest {
 
   @Test
   void staleKeepAliveConnection_doesNotResendAPost() throws Exception {
-    FakeUpstream origin = harness.server(ONE_PER_CONNECTION);
+    TestUpstream origin = harness.server(ONE_PER_CONNECTION);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UpstreamClient client = harness.client(config().origins(origin.uri()).build(), registry);
     Recorder first = harness.recorder();
@@ -172,7 +173,7 @@ class UpstreamRetryTest {
 
   @Test
   void freshConnectionClosedBeforeAResponse_isNotRetried() throws Exception {
-    FakeUpstream origin = harness.server(c -> c.read());
+    TestUpstream origin = harness.server(c -> c.read());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UpstreamClient client = harness.client(config().origins(origin.uri()).build(), registry);
     Recorder recorder = harness.recorder();
@@ -187,11 +188,11 @@ class UpstreamRetryTest {
 
   @Test
   void reusedConnectionClosedMidStatusLine_isNotRetried() throws Exception {
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
-              c.send(ok("one"));
+              c.send(okResponse("one"));
               c.read();
               c.send("HTTP/1.1 2");
             });
@@ -216,18 +217,18 @@ class UpstreamRetryTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger mostInFlight = new AtomicInteger();
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
-              for (FakeUpstream.Request request; (request = c.read()) != null; ) {
+              for (TestUpstream.Request request; (request = c.read()) != null; ) {
                 mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 twoArrived.countDown();
                 release.await();
                 inFlight.decrementAndGet();
-                c.send(ok(request.target()));
+                c.send(okResponse(request.target()));
               }
             });
-    UpstreamClient client = harness.client(config().origins(origin.uri()).maxConnectionsPerHost(2).build());
+    UpstreamClient client = harness.client(config().origins(origin.uri()).maxConnections(2).build());
     List<Recorder> recorders = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Recorder recorder = harness.recorder();
@@ -249,16 +250,16 @@ class UpstreamRetryTest {
   @Test
   void poolQueueNeverMoving_failsWithConnect() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    FakeUpstream origin =
+    TestUpstream origin =
         harness.server(
             c -> {
               c.read();
               release.await();
-              c.send(ok("slow"));
+              c.send(okResponse("slow"));
             });
     UpstreamClient client =
         harness.client(
-            config().origins(origin.uri()).maxConnectionsPerHost(1).connectTimeout(Duration.ofMillis(200)).build());
+            config().origins(origin.uri()).maxConnections(1).connectTimeout(Duration.ofMillis(200)).build());
     Recorder busy = harness.recorder();
     client.fetch(UpstreamRequest.get("/a.ts", null), busy);
     origin.nextRequest();

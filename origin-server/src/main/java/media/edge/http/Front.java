@@ -1,0 +1,50 @@
+package media.edge.http;
+
+import media.edge.httpdate.HttpDates;
+import media.edge.metrics.EdgeMetrics;
+
+/**
+ * What every exchange on the data port shares, built once at start-up: the answer policy (CORS, token
+ * propagation, compression, the error shape), the services an answer ends with (metrics, access log,
+ * connection tracking) and the responder chosen for the server's mode.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class Front {
+  final HttpDates dates;
+  final CorsPolicy cors;
+  final TokenGate tokens;
+  final TrustedProxies proxies;
+  final EdgeMetrics metrics;
+  final AccessLog accessLog;
+  final ConnectionTracker connections;
+  final ErrorAnswers errors;
+  final boolean gzipPlaylists;
+  final boolean setCookie;
+  final Responder responder;
+
+  Front(
+      HttpDates dates,
+      CorsPolicy cors,
+      TokenGate tokens,
+      TrustedProxies proxies,
+      EdgeMetrics metrics,
+      AccessLog accessLog,
+      ConnectionTracker connections,
+      ErrorAnswers errors,
+      boolean gzipPlaylists,
+      boolean setCookie,
+      Responder responder) {
+    this.dates = dates;
+    this.cors = cors;
+    this.tokens = tokens;
+    this.proxies = proxies;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+    this.connections = connections;
+    this.errors = errors;
+    this.gzipPlaylists = gzipPlaylists;
+    this.setCookie = setCookie;
+    this.responder = responder;
+  }
+}

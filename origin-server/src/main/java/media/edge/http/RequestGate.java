@@ -1,0 +1,117 @@
+package media.edge.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import media.edge.hls.ContentKind;
+import media.edge.metrics.Rejection;
+import media.edge.token.TokenVerifier;
+
+/**
+ * The checks every request passes before a responder sees it, whatever the protocol and the mode; a
+ * ladder of guard clauses, each ending in one status and one count:
+ *
+ * <ol>
+ *   <li>decoding (400, 414, 431, 413, 417, 501, 505; the connection then closes);
+ *   <li>method: OPTIONS is answered here (CORS preflight or {@code Allow}); a method the responder does
+ *       not take gets 405 with {@code Allow};
+ *   <li>target and path: no usable path, dot segments, encoded separators, control characters (400);
+ *       hidden names (404, counted apart); the root or a folder (404);
+ *   <li>loop: a request that already went through this node (508, edges only);
+ *   <li>token (403, counted by reason).
+ * </ol>
+ *
+ * <p>The token is located first of all, so that no answer and no log line ever carries a path token.
+ *
+ * <p>Thread-safe: shared by every connection; per-request state lives in the {@link Exchange}.
+ */
+final class RequestGate {
+  private final Front front;
+
+  RequestGate(Front front) {
+    this.front = front;
+  }
+
+  Front front() {
+    return front;
+  }
+
+  /** Checks {@code request} and hands it to the responder, or answers it; called on its event loop. */
+  void accept(ChannelHandlerContext ctx, Request request, Wire wire) {
+    long start = System.nanoTime();
+    Channel channel = ctx.channel();
+    ConnectionTracker.busy(channel);
+    Exchange exchange = new Exchange(front, ctx, wire, request, start);
+    String rawPath = request.rawPath();
+    if (rawPath != null) {
+      front.tokens.locate(rawPath, request, exchange);
+    }
+    Request.Failure failure = request.failure();
+    if (failure != null) {
+      front.metrics.rejected(switch (failure) {
+        case URI_TOO_LONG -> Rejection.URI_TOO_LONG;
+        case HEADERS_TOO_LARGE -> Rejection.HEADERS_TOO_LARGE;
+        case BODY_TOO_LARGE -> Rejection.BODY_TOO_LARGE;
+        default -> Rejection.MALFORMED;
+      });
+      exchange.closeAfter();
+      exchange.error(failure.status());
+      return;
+    }
+    HttpMethod method = request.method();
+    if (HttpMethod.OPTIONS.equals(method)) {
+      exchange.options();
+      return;
+    }
+    Responder responder = front.responder;
+    if (!responder.allows(method)) {
+      front.metrics.rejected(Rejection.METHOD);
+      exchange.error(405, Fields.builder().add(HttpHeaderNames.ALLOW, CorsPolicy.ALLOWED_METHODS).build());
+      return;
+    }
+    if (rawPath == null) {
+      reject(exchange, Rejection.BAD_PATH, 400);
+      return;
+    }
+    if (responder.looped(request)) {
+      front.metrics.rejected(Rejection.LOOP);
+      exchange.error(508);
+      return;
+    }
+    String client = front.proxies.client(ConnectionTracker.connection(channel), request);
+    exchange.client(client);
+    SafePath path = SafePath.parse(exchange.logPath());
+    switch (path.outcome()) {
+      case BAD_REQUEST -> {
+        reject(exchange, Rejection.BAD_PATH, 400);
+        return;
+      }
+      case HIDDEN -> {
+        reject(exchange, Rejection.HIDDEN_PATH, 404);
+        return;
+      }
+      case NOT_FOUND -> {
+        exchange.error(404);
+        return;
+      }
+      default -> {
+        // a safe path
+      }
+    }
+    TokenVerifier.Verdict verdict = front.tokens.check(exchange.tokenText(), exchange.tokenMalformed(), path.slashed(), client);
+    ContentKind kind = ContentKind.of(path.key());
+    exchange.checked(path, kind, client, verdict == TokenGate.OPEN ? null : verdict);
+    if (!verdict.accepted()) {
+      front.metrics.tokenRejected(verdict.rejection());
+      exchange.error(403);
+      return;
+    }
+    responder.respond(exchange);
+  }
+
+  private void reject(Exchange exchange, Rejection reason, int status) {
+    front.metrics.rejected(reason);
+    exchange.error(status);
+  }
+}
