@@ -12,7 +12,8 @@
 # or a short audio segment), so that 100,000 of them (1.6 GB) fit our 2 GiB memory tier and the page
 # cache at once: the run measures lookups among many objects, not disk reads. Objects this small
 # stay in the memory tier (below cache.sendfile-min-bytes); nginx serves them with sendfile and its
-# open_file_cache (max=4096, as compare.sh configures it).
+# open_file_cache (max=4096, as compare.sh configures it). It runs compare.sh's origin suite, so
+# with every access log on.
 #
 # Environment: COUNTS ["100 1000 10000 100000"], MIX_BYTES [16384], CONNECTIONS [128],
 # DURATION [10], ROUNDS [2]; anything else compare.sh reads is passed through.
@@ -22,7 +23,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${OUT:-$HERE/out}
 COUNTS=${COUNTS:-"100 1000 10000 100000"}
 export MIX_BYTES=${MIX_BYTES:-16384} CONNECTIONS=${CONNECTIONS:-128} DURATION=${DURATION:-10} ROUNDS=${ROUNDS:-2}
-export ROWS=mix PINNED_ROWS= OUT
+export SUITES=origin ROWS=mix PINNED_ROWS='' OUT
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 SUMMARY=$OUT/scale-$STAMP.md
 csvs=()
@@ -41,9 +42,11 @@ done
   echo "| distinct objects | req/s ours | req/s nginx | ratio | p99 ms ours / nginx | srv CPU s per 1k req ours / nginx | RSS MB ours / nginx | our GC pauses per run: n, total ms |"
   echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for pair in "${csvs[@]}"; do
-    awk -F, -v n="${pair%%=*}" 'NR > 1 && $2 == "mix" {
-        k = $4; c[k]++; rps[k] += $9; p99[k] += $12; cpu[k] += $16; gcn[k] += $23; gcms[k] += $24
-        if ($19 > rss[k]) rss[k] = $19 }
+    awk -F, -v n="${pair%%=*}" 'NR == 1 { for (i = 1; i <= NF; i++) f[$i] = i; next } # columns by name
+      $f["row"] == "mix" {
+        k = $f["server"]; c[k]++; rps[k] += $f["req_per_s"]; p99[k] += $f["p99_ms"]; cpu[k] += $f["server_cpu_s_per_1k"]
+        gcn[k] += $f["gc_pauses"]; gcms[k] += $f["gc_pause_ms"]
+        if ($f["rss_MB"] > rss[k]) rss[k] = $f["rss_MB"] }
       END {
         printf "| %d | %.0f | %.0f | %.2f | %.2f / %.2f | %.4f / %.4f | %.0f / %.0f | %.0f, %.1f |\n", n,
           rps["ours"] / c["ours"], rps["nginx"] / c["nginx"], rps["ours"] / rps["nginx"] * c["nginx"] / c["ours"],

@@ -1,4 +1,4 @@
-package media.edge.cache;
+package media.edge.memory;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.SplittableRandom;

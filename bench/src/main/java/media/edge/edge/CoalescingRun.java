@@ -1,4 +1,4 @@
-package media.edge.proxy;
+package media.edge.edge;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.github.benmanes.caffeine.cache.Ticker;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
-import media.edge.config.LibraryConfig;
-import media.edge.config.LogConfig;
 import media.edge.server.EdgeServer;
 
 /**
@@ -36,7 +34,7 @@ import media.edge.server.EdgeServer;
  * once, then the body in 20 even pieces). Reports how many requests reached the upstream, and the
  * clients' time to first byte and to last byte next to a single client asking the upstream directly.
  *
- * <p>Run: {@code java -cp bench/target/benchmarks.jar media.edge.proxy.CoalescingRun [clients] [bytes] [seconds] [targets]}
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar media.edge.edge.CoalescingRun [clients] [bytes] [seconds] [targets]}
  * (defaults 500, 2000000, 1, edge). {@code targets} is a comma-separated list of {@code edge},
  * {@code nginx} (Debian nginx-full, {@code proxy_cache} with {@code proxy_cache_lock on}) and
  * {@code varnish} (Debian varnish, default VCL: its waiting list coalesces, and it streams), each in
@@ -146,11 +144,11 @@ public final class CoalescingRun {
       EdgeConfig defaults = ConfigLoader.defaults();
       EdgeConfig config =
           defaults
-              .withLibrary(new LibraryConfig(null))
+              .withLibrary(ConfigLoader.defaults().library().withRoot(null))
               .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
               .withTokens(defaults.tokens().withRequired(false))
               .withUpstream(defaults.upstream().withUrls(List.of(URI.create("http://127.0.0.1:" + originPort)), List.of()).withNodeName("bench-edge"))
-              .withLog(new LogConfig(false));
+              .withLog(defaults.log().withAccess(false, null));
       return new Edge(EdgeServer.start(config, Clock.systemUTC(), Ticker.systemTicker()));
     }
 
