@@ -3,6 +3,7 @@ package media.edge.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.FileRegion;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -98,8 +99,12 @@ final class Http1Wire extends Wire implements Http1Decoder.Sink {
 
   /** Sets TCP_CORK on an epoll or io_uring channel; false (and nothing done) on NIO. */
   private boolean cork(boolean on) {
-    return ctx.channel().config().setOption(EpollChannelOption.TCP_CORK, on)
-        || ctx.channel().config().setOption(IoUringChannelOption.TCP_CORK, on);
+    try {
+      return ctx.channel().config().setOption(EpollChannelOption.TCP_CORK, on)
+          || ctx.channel().config().setOption(IoUringChannelOption.TCP_CORK, on);
+    } catch (ChannelException e) {
+      return false; // the client already went away: the write that follows fails and ends the exchange
+    }
   }
 
   @Override

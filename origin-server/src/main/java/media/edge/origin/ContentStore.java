@@ -189,8 +189,9 @@ public final class ContentStore {
       ByteBuf body = allocator.directBuffer((int) meta.size(), (int) meta.size());
       boolean done = false;
       try {
-        readFully(meta, body);
-        String text = kind == ContentKind.PLAYLIST ? body.toString(StandardCharsets.UTF_8) : null;
+        // Short when a packager renamed a new version over the file between its stat and this open.
+        boolean whole = readFully(meta, body);
+        String text = whole && kind == ContentKind.PLAYLIST ? body.toString(StandardCharsets.UTF_8) : null;
         PlaylistType type = text == null ? null : PlaylistType.scan(text);
         LowLatency lowLatency =
             live != null && type != null && type.variant() == PlaylistType.Variant.LIVE ? LowLatency.parse(text) : LowLatency.NONE;
@@ -198,7 +199,7 @@ public final class ContentStore {
           live.watchFolderOf(path); // before the check below: a change after it is seen by the watch
         }
         Library.Lookup after = library.stat(path);
-        if (after.status() == Library.Status.FOUND && after.meta().sameVersion(meta)) {
+        if (whole && after.status() == Library.Status.FOUND && after.meta().sameVersion(meta)) {
           diskReads.increment();
           CachedFile file = entry(path, kind, meta, body, type, text, lowLatency);
           done = true;
@@ -242,17 +243,19 @@ public final class ContentStore {
     }
   }
 
-  private static void readFully(FileMeta meta, ByteBuf body) throws IOException {
+  /** Reads the file's {@code meta.size()} bytes; false when it ended before (it was replaced or truncated). */
+  private static boolean readFully(FileMeta meta, ByteBuf body) throws IOException {
     try (FileChannel channel = FileChannel.open(meta.file(), StandardOpenOption.READ)) {
       int length = (int) meta.size();
       long position = 0;
       while (position < length) {
         int n = body.writeBytes(channel, position, length - (int) position);
         if (n < 0) {
-          throw new IOException("file shorter than its size: " + meta.file().getFileName());
+          return false;
         }
         position += n;
       }
+      return true;
     }
   }
 
