@@ -70,7 +70,8 @@ public class EdgeHitBenchmark extends AbstractBenchmark {
       fill(edge.port(), path + "?hdnts=" + pipeline.token);
     }
     fill(edge.port(), Pipeline.PLAYLIST + "?hdnts=" + pipeline.token);
-    pipeline.wire(edgeConfig, new EdgeResponder(edge.edge(), edgeConfig.tokens().name(), "bench-edge"));
+    pipeline.wire(edgeConfig, new EdgeResponder(edge.edge(), edgeConfig.tokens().name(), "bench-edge", edgeConfig.cmcd(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     segments = new byte[paths.length][];
     ranges = new byte[paths.length][];
     for (int i = 0; i < paths.length; i++) {

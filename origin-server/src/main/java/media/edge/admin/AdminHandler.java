@@ -18,10 +18,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import media.edge.metrics.EdgeMetrics;
 
 /**
- * Answers {@code /metrics}, {@code /healthz} and {@code /readyz}. Scrapes are rare and small, so
+ * Answers {@code /metrics}, {@code /healthz}, {@code /readyz} and {@code /audience} (who is watching
+ * what, from players' CMCD: JSON, no session id, token or address in it). Scrapes are rare and small, so
  * this handler builds each answer in full; it never touches the data path. Sharable: stateless.
  */
 @Sharable
@@ -29,12 +31,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final EdgeMetrics metrics;
   private final Readiness readiness;
   private final Purger purger;
+  private final Supplier<String> audience;
 
-  /** @param purger drops cached responses for {@code PURGE}; null answers PURGE with 405 */
-  public AdminHandler(EdgeMetrics metrics, Readiness readiness, Purger purger) {
+  /**
+   * @param purger drops cached responses for {@code PURGE}; null answers PURGE with 405
+   * @param audience the {@code /audience} JSON; null (CMCD switched off) answers it 404
+   */
+  public AdminHandler(EdgeMetrics metrics, Readiness readiness, Purger purger, Supplier<String> audience) {
     this.metrics = metrics;
     this.readiness = readiness;
     this.purger = purger;
+    this.audience = audience;
   }
 
   /** Drops cached copies: by exact path (with its query, if any) or by path prefix. */
@@ -70,6 +77,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         response = body(HttpResponseStatus.OK, EdgeMetrics.scrapeContentType(accept), metrics.scrape(accept));
         break;
       }
+      case "/audience":
+        response = audience == null
+            ? text(HttpResponseStatus.NOT_FOUND, "no audience: cmcd.enabled is false\n")
+            : body(HttpResponseStatus.OK, "application/json", audience.get());
+        break;
       case "/healthz":
         response = text(HttpResponseStatus.OK, "ok\n");
         break;

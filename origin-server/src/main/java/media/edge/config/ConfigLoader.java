@@ -3,6 +3,12 @@ package media.edge.config;
 import static media.edge.config.Settings.LIBRARY_WATCH;
 import static media.edge.config.Settings.LIBRARY_WATCH_MAX_FOLDERS;
 import static media.edge.config.Settings.UPSTREAM_HOLD_TIMEOUT;
+import static media.edge.config.Settings.CMCD_AUDIENCE_MAX_SESSIONS;
+import static media.edge.config.Settings.CMCD_AUDIENCE_WINDOW;
+import static media.edge.config.Settings.CMCD_ENABLED;
+import static media.edge.config.Settings.CMCD_PREFETCH;
+import static media.edge.config.Settings.CMCD_PREFETCH_CONCURRENCY;
+import static media.edge.config.Settings.CMCD_PREFETCH_MAX_BUFFER;
 import static media.edge.config.Settings.CACHE_KEY_IGNORE_PARAMS;
 import static media.edge.config.Settings.CACHE_KEY_LIVE_PARAMS;
 import static media.edge.config.Settings.CACHE_DISK_DIR;
@@ -171,7 +177,10 @@ public final class ConfigLoader {
             Duration.ofSeconds(2),
             Duration.ofSeconds(30),
             List.of(),
-            List.of()));
+            List.of()),
+        // 30 s of buffer: hls.js's default maxBufferLength, past which a player stops asking ahead anyway.
+        // 100,000 sessions: about 12 MB of table (README, "CMCD"), more viewers than one edge serves.
+        new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 100_000));
   }
 
   /**
@@ -373,7 +382,14 @@ public final class ConfigLoader {
             v.get(CACHE_NOT_FOUND_MAX_TTL),
             v.get(CACHE_STALE_IF_ERROR),
             v.get(CACHE_KEY_IGNORE_PARAMS),
-            v.get(CACHE_KEY_LIVE_PARAMS)));
+            v.get(CACHE_KEY_LIVE_PARAMS)),
+        new CmcdConfig(
+            v.get(CMCD_ENABLED),
+            v.get(CMCD_PREFETCH),
+            v.get(CMCD_PREFETCH_MAX_BUFFER),
+            v.get(CMCD_PREFETCH_CONCURRENCY),
+            v.get(CMCD_AUDIENCE_WINDOW),
+            v.get(CMCD_AUDIENCE_MAX_SESSIONS)));
   }
 
   /** URLs the value type already checked. */

@@ -14,7 +14,8 @@ public record EdgeConfig(
     TokenConfig tokens,
     LogConfig log,
     UpstreamConfig upstream,
-    EdgeCacheConfig edgeCache) {
+    EdgeCacheConfig edgeCache,
+    CmcdConfig cmcd) {
 
   public EdgeConfig {
     Objects.requireNonNull(server, "server");
@@ -25,45 +26,51 @@ public record EdgeConfig(
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(edgeCache, "edgeCache");
+    Objects.requireNonNull(cmcd, "cmcd");
   }
 
   /** Returns a copy with another library root (tests and the demo use this). */
   public EdgeConfig withLibrary(LibraryConfig library) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other server settings. */
   public EdgeConfig withServer(ServerConfig server) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other cache settings. */
   public EdgeConfig withCache(CacheConfig cache) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other HTTP settings. */
   public EdgeConfig withHttp(HttpConfig http) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other token settings (tests and the demo use this). */
   public EdgeConfig withTokens(TokenConfig tokens) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other log settings. */
   public EdgeConfig withLog(LogConfig log) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other upstream settings (edge mode). */
   public EdgeConfig withUpstream(UpstreamConfig upstream) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 
   /** Returns a copy with other settings for upstream responses. */
   public EdgeConfig withEdgeCache(EdgeCacheConfig edgeCache) {
-    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache);
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
+  }
+
+  /** Returns a copy with other CMCD settings. */
+  public EdgeConfig withCmcd(CmcdConfig cmcd) {
+    return new EdgeConfig(server, library, cache, http, tokens, log, upstream, edgeCache, cmcd);
   }
 }

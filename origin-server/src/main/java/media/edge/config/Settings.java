@@ -188,6 +188,17 @@ final class Settings {
   static final Setting<Boolean> TOKENS_SET_COOKIE =
       setting("tokens.set-cookie", BOOLEAN, c -> c.tokens().setCookie());
 
+  static final Setting<Boolean> CMCD_ENABLED = setting("cmcd.enabled", BOOLEAN, c -> c.cmcd().enabled());
+  static final Setting<Boolean> CMCD_PREFETCH = setting("cmcd.prefetch", BOOLEAN, c -> c.cmcd().prefetch());
+  static final Setting<Duration> CMCD_PREFETCH_MAX_BUFFER =
+      setting("cmcd.prefetch-max-buffer", POSITIVE_DURATION, c -> c.cmcd().prefetchMaxBuffer());
+  static final Setting<Integer> CMCD_PREFETCH_CONCURRENCY =
+      setting("cmcd.prefetch-concurrency", COUNT, c -> c.cmcd().prefetchConcurrency());
+  static final Setting<Duration> CMCD_AUDIENCE_WINDOW =
+      setting("cmcd.audience-window", POSITIVE_DURATION, c -> c.cmcd().audienceWindow());
+  static final Setting<Integer> CMCD_AUDIENCE_MAX_SESSIONS =
+      setting("cmcd.audience-max-sessions", COUNT, c -> c.cmcd().audienceMaxSessions());
+
   static final Setting<Boolean> LOG_ACCESS = setting("log.access", BOOLEAN, c -> c.log().access());
   static final Setting<Optional<Path>> LOG_ACCESS_FILE =
       setting("log.access-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.log().accessFile()));
@@ -214,6 +225,8 @@ final class Settings {
       TOKENS_REQUIRED, TOKENS_NAME, TOKENS_ALGORITHM, TOKENS_KEYS, TOKENS_KEYS_FILE, TOKENS_SALT,
       TOKENS_CLOCK_SKEW, TOKENS_SOURCES, TOKENS_EXEMPT_PREFIXES, TOKENS_SET_COOKIE,
       LOG_ACCESS, LOG_ACCESS_FILE, LOG_ACCESS_BUFFER, LOG_ACCESS_FLUSH,
+      CMCD_ENABLED, CMCD_PREFETCH, CMCD_PREFETCH_MAX_BUFFER, CMCD_PREFETCH_CONCURRENCY, CMCD_AUDIENCE_WINDOW,
+      CMCD_AUDIENCE_MAX_SESSIONS,
       UPSTREAM_URLS_KEY, UPSTREAM_PARENTS, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_RESPONSE_TIMEOUT, UPSTREAM_IDLE_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME,
       UPSTREAM_HOLD_TIMEOUT);

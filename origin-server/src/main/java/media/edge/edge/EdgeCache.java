@@ -65,6 +65,8 @@ public final class EdgeCache {
    */
   private record Varied(List<String> fields, String fixedKey) {}
 
+  private volatile boolean upstreamFailing;
+
   private EdgeCache(Builder b) {
     this.memory = b.memory;
     this.disk = b.disk;
@@ -270,6 +272,44 @@ public final class EdgeCache {
       answer.accept(new Lookup.Joined(fill, false));
       start(fill);
       return;
+    }
+  }
+
+  /** How a prefetch request went: already there (stored or coming), or started. */
+  enum PrefetchStart { CACHED, IN_FLIGHT, STARTED }
+
+  /**
+   * Fetches {@code request} into the cache ahead of any request for it (a CMCD prefetch), unless it is
+   * stored in either tier or being fetched; a request for it meanwhile joins this fill like any other.
+   */
+  PrefetchStart prefetch(ProxyRequest request, Fill.PrefetchListener listener) {
+    String key = storageKey(request);
+    if (memory.peekEntry(key) != null || (disk != null && disk.contains(key))) {
+      return PrefetchStart.CACHED;
+    }
+    if (fills.containsKey(key)) {
+      return PrefetchStart.IN_FLIGHT;
+    }
+    Fill fill = new Fill(this, key, request, listener);
+    if (fills.putIfAbsent(key, fill) != null) {
+      return PrefetchStart.IN_FLIGHT;
+    }
+    start(fill);
+    return PrefetchStart.STARTED;
+  }
+
+  /**
+   * The upstream's last answer was a failure (a 5xx, a timeout, no connection) and no success came since:
+   * work nobody asked for (a prefetch) waits until a request's fill succeeds again.
+   */
+  boolean upstreamFailing() {
+    return upstreamFailing;
+  }
+
+  /** Every fill's first word from upstream; written only on a change, so that hits on other cores stay cheap. */
+  void upstreamAnswered(boolean ok) {
+    if (upstreamFailing == ok) {
+      upstreamFailing = !ok;
     }
   }
 

@@ -3,6 +3,8 @@ package media.edge.edge;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import io.micrometer.core.instrument.MeterRegistry;
+import media.edge.config.CmcdConfig;
 import media.edge.http.Exchange;
 import media.edge.http.Request;
 import media.edge.http.Responder;
@@ -12,7 +14,8 @@ import media.edge.metrics.CacheResult;
  * Edge mode: answers from the cache in front of upstreams. A fresh memory hit is answered on the event
  * loop, as an origin's is; anything else goes through the full lookup (disk tier, a fill in flight, a new
  * fill), and an answer still arriving is streamed by a {@link StreamingWaiter}. Unsafe methods, and
- * answers a fill may not share, are passed upstream uncached ({@link PassThrough}).
+ * answers a fill may not share, are passed upstream uncached ({@link PassThrough}). A player's CMCD
+ * next-object hint starts a prefetch first ({@link Prefetcher}).
  *
  * <p>Thread-safe: shared by every connection; per-request state lives in the exchange and the waiter.
  */
@@ -24,14 +27,19 @@ public final class EdgeResponder implements Responder {
 
   private final EdgeCache cache;
   private final ProxyRequests requests;
+  /** Null when CMCD or its prefetch is switched off. */
+  private final Prefetcher prefetcher;
 
   /**
    * @param tokenName the token's query parameter, cookie and header name: never forwarded
    * @param nodeName this node's name in {@code Via}, by which loops are found
+   * @param cmcd whether players' next-object hints are prefetched, and within which limits
+   * @param registry where the prefetch meters go
    */
-  public EdgeResponder(EdgeCache cache, String tokenName, String nodeName) {
+  public EdgeResponder(EdgeCache cache, String tokenName, String nodeName, CmcdConfig cmcd, MeterRegistry registry) {
     this.cache = cache;
     this.requests = new ProxyRequests(tokenName, nodeName, cache.cacheKeys(tokenName), cache.liveTargets());
+    this.prefetcher = cmcd.enabled() && cmcd.prefetch() ? new Prefetcher(cache, requests, cmcd, registry) : null;
   }
 
   @Override
@@ -39,6 +47,9 @@ public final class EdgeResponder implements Responder {
     if (PASSED.contains(exchange.request().method())) {
       pass(exchange, true);
       return;
+    }
+    if (prefetcher != null && !exchange.cmcd().isEmpty()) {
+      prefetcher.consider(exchange);
     }
     ProxyRequest request = requests.cacheable(exchange);
     Lookup.Hit hit = cache.freshMemoryHit(request);
@@ -69,6 +80,9 @@ public final class EdgeResponder implements Responder {
       }
     } else if (found instanceof Lookup.Joined joined) {
       exchange.cacheResult(CacheResult.UPSTREAM);
+      if (prefetcher != null && joined.fill().claimPrefetch()) {
+        prefetcher.used();
+      }
       waiter.attach(joined.fill());
     } else {
       exchange.error(((Lookup.Refused) found).status());
@@ -95,6 +109,9 @@ public final class EdgeResponder implements Responder {
   /** Answers from a stored response; false when it was evicted before its body could be taken. */
   boolean serveHit(Exchange exchange, StoredResponse stored, CacheResult tier) {
     exchange.cacheResult(tier);
+    if (prefetcher != null && stored.claimPrefetched()) {
+      prefetcher.used();
+    }
     return exchange.respond(stored.representation());
   }
 

@@ -100,6 +100,16 @@ public final class Fill implements UpstreamListener {
   private boolean cancelWanted;
   /** Where the response is stored: the lookup key, or the variant its Vary selects. */
   private String storeKey;
+  /** Told how a CMCD prefetch ended; null for a fill a request (or a revalidation) made. */
+  private final PrefetchListener prefetch;
+  /** A request joined this prefetch while it ran. */
+  private boolean prefetchClaimed;
+  private boolean prefetchEnded;
+
+  /** Hears how a prefetch ended. Called once, under the fill's lock: it must only count. */
+  interface PrefetchListener {
+    void ended(boolean stored);
+  }
 
   /**
    * @param fallback a stale entry being revalidated, retained by this fill until it ends, or null
@@ -108,6 +118,17 @@ public final class Fill implements UpstreamListener {
    *     that must not be shared.
    */
   Fill(EdgeCache cache, String key, ProxyRequest request, StoredResponse fallback, FillWaiter owner) {
+    this(cache, key, request, fallback, owner, null);
+  }
+
+  /** A prefetch: no owner, no fallback; {@code prefetch} hears how it ended. */
+  Fill(EdgeCache cache, String key, ProxyRequest request, PrefetchListener prefetch) {
+    this(cache, key, request, null, null, prefetch);
+  }
+
+  private Fill(
+      EdgeCache cache, String key, ProxyRequest request, StoredResponse fallback, FillWaiter owner, PrefetchListener prefetch) {
+    this.prefetch = prefetch;
     this.cache = cache;
     this.key = key;
     this.request = request;
@@ -182,6 +203,15 @@ public final class Fill implements UpstreamListener {
     if (fallback != null) {
       fallback.release();
     }
+  }
+
+  /** True once, for the first request that joined this fill while it was a prefetch: it paid off. */
+  synchronized boolean claimPrefetch() {
+    if (prefetch == null || prefetchClaimed) {
+      return false;
+    }
+    prefetchClaimed = true;
+    return true;
   }
 
   /** Adds a waiter; false when the fill already ended, and the caller should look up again. */
@@ -291,6 +321,7 @@ public final class Fill implements UpstreamListener {
     int code = response.status().code();
     List<FillWaiter> redirectLookup = List.of();
     List<FillWaiter> redirectPass = List.of();
+    cache.upstreamAnswered(code < 500);
     synchronized (this) {
       status = code;
       headers = response.headers();
@@ -402,14 +433,20 @@ public final class Fill implements UpstreamListener {
       }
     }
     StoredResponse complete = cache.newStored(finalHead, bytes, request.kind());
-    if (decision == Storability.Decision.STORE && storable) {
+    boolean stored = decision == Storability.Decision.STORE && storable;
+    if (stored) {
+      if (prefetch != null && !prefetchClaimed) {
+        complete.markPrefetched();
+      }
       cache.store(storeKey, complete);
     }
     finishWith(complete);
+    prefetchEnded(stored && status < 400);
   }
 
   @Override
   public void onError(UpstreamFailure failure, String message) {
+    cache.upstreamAnswered(false);
     synchronized (this) {
       if (phase == Phase.DONE || phase == Phase.FAILED) {
         return;
@@ -472,6 +509,15 @@ public final class Fill implements UpstreamListener {
     failureStatus = statusCode;
     phase = Phase.FAILED;
     cache.ended(this);
+    prefetchEnded(false);
+  }
+
+  /** Under this: tells a prefetch's listener, once. */
+  private void prefetchEnded(boolean stored) {
+    if (prefetch != null && !prefetchEnded) {
+      prefetchEnded = true;
+      prefetch.ended(stored);
+    }
   }
 
   /** Statuses whose responses never have a body, whatever Content-Length says (RFC 9110 section 6.4.1). */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.netty.handler.codec.http.HttpMethod;
+import media.edge.cmcd.CmcdReader;
 import media.edge.hls.ContentKind;
 import media.edge.http.Exchange;
 import media.edge.http.Request;
@@ -18,7 +20,8 @@ import media.edge.upstream.HopByHop;
  * Turns a client request into what the edge cache keys on and sends upstream. The token never
  * leaves this node (query parameter, cookie and header are removed; a path token was already cut by
  * the gate); conditional and range headers are the cache's own business; Accept-Encoding is dropped so
- * that stored bodies are identity, compressed on the way out by the answer itself.
+ * that stored bodies are identity, compressed on the way out by the answer itself; CMCD headers, read
+ * here, stay here.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,7 +41,8 @@ final class ProxyRequests {
   /** Fields whose upstream value differs from the client's for reasons other than removal. */
   private static final Set<String> REWRITTEN = Set.of(
       "cookie", "x-forwarded-for", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer",
-      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length");
+      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length",
+      "cmcd-request", "cmcd-object", "cmcd-status", "cmcd-session");
 
   private final String tokenName;
   private final String nodeName;
@@ -69,15 +73,28 @@ final class ProxyRequests {
    */
   ProxyRequest cacheable(Exchange exchange) {
     Request client = exchange.request();
-    String uri = client.uri();
-    String path = exchange.logPath();
-    boolean playlist = exchange.kind() == ContentKind.PLAYLIST;
+    return cacheable(client.method(), exchange.logPath(), client.uri(), exchange.kind(), cacheControl(client),
+        new Cacheable(exchange));
+  }
+
+  /**
+   * The request a CMCD prefetch makes for {@code path} (raw, as a player will ask for it) with the query
+   * of {@code target}, keyed as that player's request will be; the viewer's headers are copied now, since
+   * the fetch outlives the viewer's request.
+   */
+  ProxyRequest prefetch(Exchange exchange, String path, String target, ContentKind kind) {
+    HttpHeaders forwarded = endToEnd(exchange, exchange.request());
+    CACHE_MANAGED.forEach(forwarded::remove);
+    return cacheable(HttpMethod.GET, path, target, kind, CacheControl.NONE, new Passed(forwarded));
+  }
+
+  private ProxyRequest cacheable(
+      HttpMethod method, String path, String uri, ContentKind kind, CacheControl cacheControl, ProxyRequest.Headers source) {
+    boolean playlist = kind == ContentKind.PLAYLIST;
     boolean directives = playlist && CacheKeys.hasDirectives(uri);
     boolean liveRequest = directives || (!playlist && uri.indexOf('?') >= 0 && live.hinted(path));
     String target = keys.of(path, uri, liveRequest);
-    return new ProxyRequest(
-        client.method(), target, target, cacheControl(client), exchange.kind(), new Cacheable(exchange),
-        directives && CacheKeys.blocks(uri));
+    return new ProxyRequest(method, target, target, cacheControl, kind, source, directives && CacheKeys.blocks(uri));
   }
 
   /** A cacheable request's upstream headers: built from the client's only when a fill or a Vary asks. */
@@ -180,6 +197,8 @@ final class ProxyRequests {
     forwarded.remove(HttpHeaderNames.HOST);
     forwarded.remove(HttpHeaderNames.CONTENT_LENGTH);
     forwarded.remove(tokenName);
+    // CMCD is this node's to read (the gate did): like the CMCD query parameter, never forwarded.
+    CmcdReader.HEADERS.forEach(forwarded::remove);
     String cookie = withoutTokenCookie(forwarded.get(HttpHeaderNames.COOKIE));
     if (cookie == null) {
       forwarded.remove(HttpHeaderNames.COOKIE);

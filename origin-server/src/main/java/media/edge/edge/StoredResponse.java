@@ -43,6 +43,8 @@ public final class StoredResponse extends MemoryEntry implements Body.InMemory, 
   private volatile ByteBuf gzip;
   private volatile Made gzipMade;
   private final PlaylistRewriter.PlanSlot plans;
+  /** Stored by a CMCD prefetch and not asked for since. */
+  private volatile boolean prefetched;
 
   /** The representation made for one head version. */
   private record Made(StoredHead head, Representation representation) {}
@@ -75,6 +77,25 @@ public final class StoredResponse extends MemoryEntry implements Body.InMemory, 
       StoredHead head, FileSource file, long offset, long length, ContentKind kind, AnswerFields answerFields,
       ByteBufAllocator allocator) {
     return new StoredResponse(head, null, file, offset, length, kind, answerFields, allocator);
+  }
+
+  /** This entry was fetched ahead of any request, by a CMCD prefetch. */
+  void markPrefetched() {
+    prefetched = true;
+  }
+
+  /** True once, for the first request served this entry after its prefetch: the prefetch paid off. */
+  boolean claimPrefetched() {
+    if (!prefetched) {
+      return false;
+    }
+    synchronized (this) {
+      if (!prefetched) {
+        return false;
+      }
+      prefetched = false;
+      return true;
+    }
   }
 
   /** Where a hit on this entry comes from, for metrics and the log: memory, or the disk tier's file. */

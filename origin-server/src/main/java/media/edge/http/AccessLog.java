@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import media.edge.cmcd.Cmcd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One JSON line per request, batched as nginx's {@code access_log ... buffer=64k flush=1s} batches:
  * each event loop appends its lines to a block of its own, and a block goes to the writer thread when it
  * is full or a second old. A request then costs neither a system call nor a thread wake-up; a block
- * costs one of each. The path is logged without its query string (query strings carry tokens).
+ * costs one of each. The path is logged without its query string (query strings carry tokens); a
+ * request's CMCD, read apart, is logged as a {@code cmcd} object with the keys the player sent, typed.
  *
  * <p>Why not a logging framework's asynchronous appender: it hands every line to its thread (a wake-up
  * per request) and writes every line (a system call per request); measured, that was the largest single
@@ -137,6 +139,14 @@ public final class AccessLog implements AutoCloseable {
     line.raw(",\"user_agent\":");
     if (!exchange.request().writeHeaderValue(io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT, line)) {
       line.raw("null");
+    }
+    Cmcd cmcd = exchange.cmcd();
+    if (!cmcd.isEmpty()) {
+      line.raw(",\"cmcd\":{");
+      for (int i = 0; i < cmcd.size(); i++) {
+        line.raw(i == 0 ? "" : ",").string(cmcd.key(i)).raw(':').structured(cmcd.value(i));
+      }
+      line.raw('}');
     }
     line.raw("}\n");
     block.append(line);

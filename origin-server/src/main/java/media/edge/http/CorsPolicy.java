@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import media.edge.cmcd.CmcdReader;
 import media.edge.config.CorsConfig;
 
 /**
@@ -18,7 +19,8 @@ final class CorsPolicy {
   static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
   private static final String EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Age, Date";
   private static final String DEFAULT_ALLOWED_HEADERS =
-      "Range, If-Range, If-None-Match, If-Modified-Since, Origin, Accept, Accept-Encoding";
+      "Range, If-Range, If-None-Match, If-Modified-Since, Origin, Accept, Accept-Encoding, "
+          + String.join(", ", CmcdReader.HEADERS);
   private static final byte[] ANY =
       ("access-control-allow-origin: *\r\naccess-control-expose-headers: " + EXPOSED + "\r\n")
           .getBytes(StandardCharsets.US_ASCII);

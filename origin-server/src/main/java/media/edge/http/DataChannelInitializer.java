@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.time.Clock;
 import java.util.Objects;
+import media.edge.cmcd.CmcdReader;
 import media.edge.config.EdgeConfig;
 import media.edge.config.ServerConfig;
 import media.edge.hls.CachePolicy;
@@ -88,7 +89,8 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             new ErrorAnswers(b.cachePolicy.errorCacheControl()),
             b.config.http().gzipPlaylists(),
             b.config.tokens().setCookie(),
-            b.responder);
+            b.responder,
+            b.cmcd);
     this.gate = new RequestGate(front);
     this.streamsHandler = new Http2Streams(gate);
   }
@@ -179,6 +181,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     private ServerTls tls;
     private AccessLog accessLog = AccessLog.OFF;
     private CachePolicy cachePolicy;
+    private CmcdReader cmcd = CmcdReader.OFF;
 
     private Builder(EdgeConfig config, Responder responder) {
       this.config = Objects.requireNonNull(config, "config");
@@ -220,6 +223,12 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     /** Where the error {@code Cache-Control} comes from. */
     public Builder cachePolicy(CachePolicy cachePolicy) {
       this.cachePolicy = cachePolicy;
+      return this;
+    }
+
+    /** Reads the CMCD of requests; off unless set. */
+    public Builder cmcd(CmcdReader cmcd) {
+      this.cmcd = Objects.requireNonNull(cmcd, "cmcd");
       return this;
     }
 

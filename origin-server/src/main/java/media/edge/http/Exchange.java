@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import media.edge.cmcd.Cmcd;
 import media.edge.hls.ContentKind;
 import media.edge.hls.PlaylistRewriter;
 import media.edge.metrics.CacheResult;
@@ -43,6 +44,7 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
   private TokenLocator.Source tokenSource;
   private boolean tokenMalformed;
   private TokenVerifier.Verdict verdict;
+  private Cmcd cmcd = Cmcd.NONE;
   private boolean ended;
 
   // The head of the answer, as the wire encodes it.
@@ -117,6 +119,14 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
     return tokenMalformed;
   }
 
+  /**
+   * True when this request's token would also admit {@code other} (its ACL, expiry and address): what a
+   * prefetch on the viewer's behalf may fetch.
+   */
+  public boolean tokenAdmits(SafePath other) {
+    return front.tokens.check(token, tokenMalformed, other.slashed(), client).accepted();
+  }
+
   /** The configured token name (query parameter, cookie and header). */
   public String tokenName() {
     return front.tokens.name();
@@ -125,6 +135,15 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
   /** True when this answer is a playlist whose URIs must carry the request's query token. */
   public boolean propagatesToken() {
     return kind == ContentKind.PLAYLIST && token != null && tokenSource == TokenLocator.Source.QUERY;
+  }
+
+  /** What the player reported with this request (CTA-5004); {@link Cmcd#NONE} when nothing was read. */
+  public Cmcd cmcd() {
+    return cmcd;
+  }
+
+  void cmcd(Cmcd cmcd) {
+    this.cmcd = cmcd;
   }
 
   /** Where the body came from, for metrics and the log. */

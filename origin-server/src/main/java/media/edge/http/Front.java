@@ -1,12 +1,13 @@
 package media.edge.http;
 
+import media.edge.cmcd.CmcdReader;
 import media.edge.httpdate.HttpDates;
 import media.edge.metrics.EdgeMetrics;
 
 /**
  * What every exchange on the data port shares, built once at start-up: the answer policy (CORS, token
  * propagation, compression, the error shape), the services an answer ends with (metrics, access log,
- * connection tracking) and the responder chosen for the server's mode.
+ * connection tracking), the CMCD reader, and the responder chosen for the server's mode.
  *
  * <p>Immutable and thread-safe.
  */
@@ -22,6 +23,7 @@ final class Front {
   final boolean gzipPlaylists;
   final boolean setCookie;
   final Responder responder;
+  final CmcdReader cmcd;
 
   Front(
       HttpDates dates,
@@ -34,7 +36,8 @@ final class Front {
       ErrorAnswers errors,
       boolean gzipPlaylists,
       boolean setCookie,
-      Responder responder) {
+      Responder responder,
+      CmcdReader cmcd) {
     this.dates = dates;
     this.cors = cors;
     this.tokens = tokens;
@@ -46,5 +49,6 @@ final class Front {
     this.gzipPlaylists = gzipPlaylists;
     this.setCookie = setCookie;
     this.responder = responder;
+    this.cmcd = cmcd;
   }
 }

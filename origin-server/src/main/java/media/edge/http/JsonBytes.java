@@ -83,6 +83,33 @@ final class JsonBytes {
     return this;
   }
 
+  /**
+   * Appends a Structured Field value as JSON: integers and decimals as numbers, booleans as booleans,
+   * strings and tokens as strings, inner lists as arrays.
+   */
+  JsonBytes structured(Object value) {
+    if (value instanceof Long n) {
+      return number(n);
+    }
+    if (value instanceof Double d) {
+      return raw(Double.isFinite(d) ? Double.toString(d) : "null");
+    }
+    if (value instanceof Boolean b) {
+      return raw(b ? "true" : "false");
+    }
+    if (value instanceof java.util.List<?> list) {
+      raw('[');
+      for (int i = 0; i < list.size(); i++) {
+        if (i > 0) {
+          raw(',');
+        }
+        structured(list.get(i));
+      }
+      return raw(']');
+    }
+    return string(value == null ? null : value.toString());
+  }
+
   /** Appends {@code value} as a quoted JSON string, or {@code null}. */
   JsonBytes string(CharSequence value) {
     if (value == null) {

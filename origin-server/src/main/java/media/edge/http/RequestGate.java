@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
+import media.edge.cmcd.Cmcd;
+import media.edge.cmcd.CmcdReader;
 import media.edge.hls.ContentKind;
 import media.edge.metrics.Rejection;
 import media.edge.token.TokenVerifier;
@@ -19,7 +22,8 @@ import media.edge.token.TokenVerifier;
  *   <li>target and path: no usable path, dot segments, encoded separators, control characters (400);
  *       hidden names (404, counted apart); the root or a folder (404);
  *   <li>loop: a request that already went through this node (508, edges only);
- *   <li>token (403, counted by reason).
+ *   <li>token (403, counted by reason);
+ *   <li>then the request's CMCD is read ({@link CmcdReader}), which never refuses anything.
  * </ol>
  *
  * <p>The token is located first of all, so that no answer and no log line ever carries a path token.
@@ -107,7 +111,25 @@ final class RequestGate {
       exchange.error(403);
       return;
     }
+    if (front.cmcd.enabled()) {
+      exchange.cmcd(readCmcd(request));
+    }
     responder.respond(exchange);
+  }
+
+  private static final AsciiString CMCD_REQUEST = AsciiString.cached("cmcd-request");
+  private static final AsciiString CMCD_OBJECT = AsciiString.cached("cmcd-object");
+  private static final AsciiString CMCD_STATUS = AsciiString.cached("cmcd-status");
+  private static final AsciiString CMCD_SESSION = AsciiString.cached("cmcd-session");
+
+  /** Only requests with a good token are read: an anonymous client cannot write into the audience. */
+  private Cmcd readCmcd(Request request) {
+    return front.cmcd.read(
+        request.queryParameter(CmcdReader.QUERY_PARAMETER),
+        request.header(CMCD_REQUEST),
+        request.header(CMCD_OBJECT),
+        request.header(CMCD_STATUS),
+        request.header(CMCD_SESSION));
   }
 
   private void reject(Exchange exchange, Rejection reason, int status) {

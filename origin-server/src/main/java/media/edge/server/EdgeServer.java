@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import media.edge.admin.AdminChannelInitializer;
 import media.edge.admin.AdminHandler;
 import media.edge.admin.Readiness;
+import media.edge.cmcd.CmcdReader;
 import media.edge.config.EdgeCacheConfig;
 import media.edge.config.EdgeConfig;
 import media.edge.config.LogConfig;
@@ -81,6 +82,7 @@ public final class EdgeServer implements AutoCloseable {
   private String transport;
   private String nodeName;
   private EdgeCache edge;
+  private CmcdReader cmcd;
   private ProxyMetrics proxyMetrics;
   private Channel dataChannel;
   private Channel adminChannel;
@@ -112,6 +114,7 @@ public final class EdgeServer implements AutoCloseable {
       resources.add(() -> tls.close());
     }
     accessLog = resources.add(openAccessLog(config.log(), clock), () -> accessLog.close());
+    cmcd = CmcdReader.create(config.cmcd(), metrics.registry(), ticker);
     metrics.bindAccessLog(accessLog, AccessLog::dropped);
     memory = resources.add(new MemoryTier(config.cache().memoryBytes(), ticker), () -> memory.close());
     fileIo = resources.add(FileIoExecutor.create(config.server().fileThreads()), () -> {
@@ -142,7 +145,7 @@ public final class EdgeServer implements AutoCloseable {
     Responder responder = Responder.NOT_FOUND;
     if (config.upstream().enabled()) {
       edge = openEdge(chosen, clock);
-      responder = new EdgeResponder(edge, config.tokens().name(), nodeName);
+      responder = new EdgeResponder(edge, config.tokens().name(), nodeName, config.cmcd(), metrics.registry());
     }
     if (store != null) {
       OriginResponder origin = new OriginResponder(store, responder);
@@ -297,6 +300,7 @@ public final class EdgeServer implements AutoCloseable {
             .tls(tls)
             .accessLog(accessLog)
             .cachePolicy(policy)
+            .cmcd(cmcd)
             .build();
     resources.add(connections::closeAll);
     dataChannel =
@@ -317,7 +321,8 @@ public final class EdgeServer implements AutoCloseable {
                 .group(bossGroup, workerGroup)
                 .channel(chosen.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge))),
+                .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge,
+                    cmcd.enabled() ? () -> cmcd.audience().snapshot().toJson() : null))),
             "server.admin-port",
             config.server().adminPort());
     resources.add(() -> adminChannel.close().syncUninterruptibly());

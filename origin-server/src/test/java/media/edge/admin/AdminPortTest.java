@@ -23,7 +23,8 @@ class AdminPortTest {
     RawHttp.get(server.port(), "/demo/master.m3u8");
     RawHttp.get(server.port(), "/demo/240p/index.m3u8");
     RawHttp.get(server.port(), "/demo/240p/seg_000.ts");
-    RawHttp.get(server.port(), "/demo/240p/seg_000.ts");
+    // CMCD brings its counters and histograms (by object type) into the scrape promtool checks.
+    RawHttp.get(server.port(), "/demo/240p/seg_000.ts?CMCD=bl%3D4000%2Cbr%3D800%2Cmtp%3D25000%2Cot%3Dv%2Csf%3Dh%2Cst%3Dv%2Csid%3D%22s%22");
     RawHttp.get(server.port(), "/demo/missing.ts");
     RawHttp.get(server.port(), "/%2e%2e/etc/passwd");
   }

@@ -112,6 +112,12 @@ class ConfigKeyTableTest {
     sample("log.access-file", "/var/log/edge/access.log", java.nio.file.Path.of("/var/log/edge/access.log"), c -> c.log().accessFile());
     sample("log.access-buffer", "16KiB", 16384L, c -> c.log().accessBuffer());
     sample("log.access-flush", "250ms", java.time.Duration.ofMillis(250), c -> c.log().accessFlush());
+    sample("cmcd.enabled", "false", false, c -> c.cmcd().enabled());
+    sample("cmcd.prefetch", "false", false, c -> c.cmcd().prefetch());
+    sample("cmcd.prefetch-max-buffer", "12s", Duration.ofSeconds(12), c -> c.cmcd().prefetchMaxBuffer());
+    sample("cmcd.prefetch-concurrency", "8", 8, c -> c.cmcd().prefetchConcurrency());
+    sample("cmcd.audience-window", "1m", Duration.ofMinutes(1), c -> c.cmcd().audienceWindow());
+    sample("cmcd.audience-max-sessions", "5000", 5000, c -> c.cmcd().audienceMaxSessions());
     sample("upstream.urls", "http://origin.example:8080,http://10.0.0.5/base",
         List.of(URI.create("http://origin.example:8080"), URI.create("http://10.0.0.5/base")), c -> c.upstream().urls());
     sample("upstream.parents", "http://shield-0:8080", List.of(URI.create("http://shield-0:8080")),

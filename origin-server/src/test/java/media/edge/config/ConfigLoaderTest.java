@@ -344,7 +344,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "servers:\n  port: 9000\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log, upstream)");
+        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log, cmcd, upstream)");
   }
 
   @Test
@@ -359,7 +359,8 @@ class ConfigLoaderTest {
   void load_unknownFlagKey_fails() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), withLibrary(Map.of("server.prot", "1"))))
         .hasMessageStartingWith("command line server.prot: unknown key (expected one of: server.bind, server.port,")
-        .hasMessageEndingWith(", log.access, log.access-file, log.access-buffer, log.access-flush, upstream.urls, upstream.parents, upstream.connect-timeout,"
+        .hasMessageEndingWith(", log.access, log.access-file, log.access-buffer, log.access-flush, cmcd.enabled, cmcd.prefetch,"
+                + " cmcd.prefetch-max-buffer, cmcd.prefetch-concurrency, cmcd.audience-window, cmcd.audience-max-sessions, upstream.urls, upstream.parents, upstream.connect-timeout,"
             + " upstream.response-timeout, upstream.idle-timeout, upstream.max-connections, upstream.health-interval,"
             + " upstream.health-path, upstream.node-name, upstream.hold-timeout)");
   }
@@ -418,7 +419,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "- server\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log, upstream)")
+        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log, cmcd, upstream)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEmpty());
   }
 
