@@ -19,7 +19,8 @@
 // IGNORE_HTTPS_ERRORS=1 accepts a certificate the browser cannot verify (a development certificate
 // made by --tls-self-signed). "protocols" lists the HTTP versions the browser's network stack used
 // for the server's answers (Chromium's DevTools protocol, Network.responseReceived), so a caller can
-// tell HTTP/2 from HTTP/1.1.
+// tell HTTP/2 from HTTP/1.1. HLS_CONFIG is a JSON object handed to new Hls() as it is, for example
+// {"cmcd":{"sessionId":"s1","contentId":"demo"}} to send CMCD with every request.
 
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -70,7 +71,7 @@ function parseArgs(argv) {
 
 // Runs inside the page. Resolves (never rejects) once playback reached minSeconds, hls.js
 // reported a fatal error, the video ended, or the timeout passed.
-function playInPage({ url, minSeconds, timeoutMs, avcAac }) {
+function playInPage({ url, minSeconds, timeoutMs, avcAac, hlsConfig }) {
   return new Promise((resolve) => {
     const result = {
       played: false,
@@ -90,7 +91,7 @@ function playInPage({ url, minSeconds, timeoutMs, avcAac }) {
     }
 
     const video = document.querySelector('video');
-    const hls = new Hls();
+    const hls = new Hls(hlsConfig);
     let done = false;
     const finish = () => {
       if (done) return;
@@ -133,6 +134,12 @@ function playInPage({ url, minSeconds, timeoutMs, avcAac }) {
 
 async function main() {
   const { url, minSeconds, timeoutMs } = parseArgs(process.argv.slice(2));
+  let hlsConfig = {};
+  try {
+    hlsConfig = JSON.parse(process.env.HLS_CONFIG || '{}');
+  } catch (error) {
+    usage(`HLS_CONFIG: ${error.message} (expected: a JSON object)`);
+  }
   const hlsScript = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
   const started = Date.now();
   const result = {
@@ -175,7 +182,7 @@ async function main() {
     await page.addScriptTag({ path: hlsScript });
     // Backstop in case the page itself hangs; the in-page timer normally resolves first.
     const pageResult = await Promise.race([
-      page.evaluate(playInPage, { url, minSeconds, timeoutMs, avcAac: AVC_AAC }),
+      page.evaluate(playInPage, { url, minSeconds, timeoutMs, avcAac: AVC_AAC, hlsConfig }),
       new Promise((_, reject) => setTimeout(
         () => reject(new Error('page did not answer')), timeoutMs + 10_000).unref()),
     ]);

@@ -151,8 +151,10 @@ final class Prefetcher {
 
   /**
    * {@code nor} resolved against the requested path (both raw, still percent-encoded), with its query;
-   * null unless it is a relative-path reference that stays in the requested object's folder: no scheme,
-   * no authority, no absolute path, no dot segment, no fragment, no backslash.
+   * null unless it is a relative-path reference whose target, dot segments removed (RFC 3986 section
+   * 5.2), is in the requested object's folder or below it. hls.js sends {@code ../240p/seg_001.ts} for a
+   * segment of {@code /demo/240p/}, which stays; {@code ../360p/seg_001.ts} leaves and is refused. No
+   * scheme, authority, absolute path, fragment, backslash or empty segment.
    */
   static String resolve(String requestPath, String nor) {
     if (nor.isEmpty() || nor.startsWith("/") || nor.indexOf('\\') >= 0 || nor.indexOf('#') >= 0) {
@@ -164,12 +166,42 @@ final class Prefetcher {
     if (colon >= 0 && relative.lastIndexOf('/', colon) < 0) {
       return null; // a scheme (https:), or a first segment with a colon, which RFC 3986 reads as one
     }
-    for (String segment : relative.split("/", -1)) {
-      if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {
-        return null;
+    String folder = requestPath.substring(0, requestPath.lastIndexOf('/') + 1);
+    java.util.ArrayDeque<String> segments = new java.util.ArrayDeque<>();
+    for (String segment : folder.substring(1).split("/")) {
+      if (!segment.isEmpty()) {
+        segments.addLast(segment);
       }
     }
-    int slash = requestPath.lastIndexOf('/');
-    return requestPath.substring(0, slash + 1) + nor;
+    String[] parts = relative.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String segment = parts[i];
+      boolean last = i == parts.length - 1;
+      if (isDots(segment, 2)) {
+        if (segments.isEmpty() || last) {
+          return null; // above the root, or a folder rather than a file
+        }
+        segments.removeLast();
+      } else if (isDots(segment, 1)) {
+        if (last) {
+          return null;
+        }
+      } else if (segment.isEmpty()) {
+        return null;
+      } else {
+        segments.addLast(segment);
+      }
+    }
+    String resolved = "/" + String.join("/", segments);
+    if (!resolved.startsWith(folder) || resolved.length() == folder.length()) {
+      return null;
+    }
+    return question < 0 ? resolved : resolved + nor.substring(question);
+  }
+
+  /** True for {@code .} or {@code ..} ({@code n} dots), a dot also written {@code %2e} (RFC 3986 section 6.2.2.2). */
+  private static boolean isDots(String segment, int n) {
+    String decoded = segment.replace("%2e", ".").replace("%2E", ".");
+    return decoded.length() == n && decoded.chars().allMatch(c -> c == '.');
   }
 }

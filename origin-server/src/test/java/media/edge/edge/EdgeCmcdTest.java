@@ -167,7 +167,7 @@ class EdgeCmcdTest {
 
   @Test
   void prefetch_escapesAndOtherHosts_refusedAndNeverFetched() throws Exception {
-    List<String> hints = List.of("../360p/seg_002.ts", "..%2F360p%2Fseg_002.ts", "%2e%2e/360p/seg_002.ts",
+    List<String> hints = List.of("../360p/seg_002.ts", "..%2F360p%2Fseg_002.ts", "%2e%2e/360p/seg_002.ts", "../../t1/240p/seg_002.ts",
         "https://evil.example/seg_002.ts", "//evil.example/seg_002.ts", "/t1/240p/seg_002.ts", "sub/%2e%2e/%2e%2e/x.ts");
     for (String hint : hints) {
       RawHttp.Response answer =

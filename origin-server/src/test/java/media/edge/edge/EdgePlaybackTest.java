@@ -193,6 +193,51 @@ class EdgePlaybackTest {
     }
   }
 
+  /**
+   * Issue 13: hls.js with {@code cmcd} on, through a token-checking edge. Its session and content ids are in
+   * the access log, and every segment after the first was fetched ahead by the edge from the player's
+   * next-object hint: the player's own request joined that fetch or hit what it stored.
+   */
+  @Test
+  void hlsJsWithCmcd_playsThroughAnEdge_andItsNextSegmentsArePrefetched(@TempDir Path dir) throws Exception {
+    Path player = Path.of("src/test/player").toAbsolutePath();
+    Tools.require("node", "--version");
+    Tools.require("chromium", "--version");
+    Tools.require("test", "-d", player.resolve("node_modules/hls.js").toString());
+    String key = TokenKeyGenerator.hmacHex(new SecureRandom());
+    String token =
+        EdgeAuthSigner.builder().keyHex(key).build()
+            .sign(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(3600)).build());
+    Path log = dir.resolve("access.log");
+    try (EdgeNode edge =
+        EdgeNode.start(
+            c -> c.withTokens(c.tokens().withRequired(true).withKeys(List.of(TokenKey.hmac("k1", key))))
+                .withLog(c.log().withAccess(true, log).withAccessFlush(java.time.Duration.ofMillis(50))),
+            java.net.URI.create("http://127.0.0.1:" + origin.port()))) {
+      // One rendition, so that every next segment is in the folder of the current one.
+      String url = "http://127.0.0.1:" + edge.port() + TokenQuery.url("/demo/240p/index.m3u8", "hdnts", token);
+      ProcessBuilder play = new ProcessBuilder("node", "play.mjs", url, "7", "60").directory(player.toFile()).redirectErrorStream(true);
+      play.environment().put("HLS_CONFIG", "{\"cmcd\":{\"sessionId\":\"hlsjs-session-1\",\"contentId\":\"demo-title\"}}");
+      Process node = play.start();
+      node.getOutputStream().close();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(output).contains("\"played\":true");
+      String lines = Await.value("the segments' log lines", () -> Files.exists(log) ? Files.readString(log) : "",
+          text -> text.lines().filter(l -> l.contains("seg_00")).count() >= 4);
+      List<String> segments = lines.lines().filter(l -> l.contains("/demo/240p/seg_00")).toList();
+      assertThat(segments).hasSize(4).allSatisfy(line -> assertThat(line)
+          .contains("\"sid\":\"hlsjs-session-1\"").contains("\"cid\":\"demo-title\"").contains("\"sf\":\"h\""));
+      double used = edge.metric("edge_cmcd_prefetch_used_total");
+      System.out.printf("hls.js with CMCD: %d segment requests, %.0f prefetched ahead and then used, log: %s%n",
+          segments.size(), used, segments);
+      assertThat(edge.metric("edge_cmcd_prefetch_started_total")).isEqualTo(3);
+      assertThat(used).as("every segment after the first").isEqualTo(3);
+      assertThat(edge.metric("edge_cmcd_prefetch_skipped_total{reason=\"refused\"}")).isZero();
+    }
+  }
+
   private static void waitForPort(int port) {
     Await.until("nginx to listen on " + port, () -> {
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
