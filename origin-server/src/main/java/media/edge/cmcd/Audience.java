@@ -46,6 +46,9 @@ public final class Audience {
         .maximumSize(maxSessions)
         .expireAfterAccess(window)
         .ticker(ticker)
+        // Maintenance on the recording thread (an event loop) in small amortized steps, rather than a
+        // hand-off to the common pool that wakes a thread: what the access log avoids too.
+        .executor(Runnable::run)
         .scheduler(Scheduler.systemScheduler())
         .build();
   }

@@ -16,7 +16,9 @@ import java.util.List;
  */
 public final class Cmcd {
   /** No CMCD: the request carried none, CMCD is switched off, or what it carried was unreadable. */
-  public static final Cmcd NONE = new Cmcd(new String[0], new Object[0], 0);
+  public static final Cmcd NONE = new Cmcd(new String[0], new Object[0], new long[0], 0);
+  /** Stands in {@link #values} for an integer, kept unboxed in {@link #numbers}. */
+  static final Object INTEGER = new Object();
 
   /** A Structured Field token ({@code ot=v}), apart from a string ({@code sid="v"}) for the log. */
   public record Token(String value) {
@@ -28,11 +30,13 @@ public final class Cmcd {
 
   private final String[] keys;
   private final Object[] values;
+  private final long[] numbers;
   private final int size;
 
-  Cmcd(String[] keys, Object[] values, int size) {
+  private Cmcd(String[] keys, Object[] values, long[] numbers, int size) {
     this.keys = keys;
     this.values = values;
+    this.numbers = numbers;
     this.size = size;
   }
 
@@ -51,19 +55,43 @@ public final class Cmcd {
     return keys[i];
   }
 
-  /** The {@code i}-th value. */
+  /** The {@code i}-th value (an integer boxed now: the values are kept unboxed, since most are integers). */
   public Object value(int i) {
-    return values[i];
+    return values[i] == INTEGER ? Long.valueOf(numbers[i]) : values[i];
+  }
+
+  /** True when the {@code i}-th value is an integer, read unboxed with {@link #number(int)}. */
+  public boolean isInteger(int i) {
+    return values[i] == INTEGER;
+  }
+
+  /** The {@code i}-th value when {@link #isInteger(int)}. */
+  public long number(int i) {
+    return numbers[i];
+  }
+
+  /**
+   * Keys of CTA-5004 come from the parser's constants and callers ask with string literals, which the JVM
+   * interns: an identity pass finds them without comparing characters.
+   */
+  private int indexOf(String key) {
+    for (int i = 0; i < size; i++) {
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The value of {@code key}, or null. */
   public Object get(String key) {
-    for (int i = 0; i < size; i++) {
-      if (keys[i].equals(key)) {
-        return values[i];
-      }
-    }
-    return null;
+    int i = indexOf(key);
+    return i < 0 ? null : value(i);
   }
 
   /**
@@ -71,8 +99,14 @@ public final class Cmcd {
    * ({@code bl=(21300 1200)}) the first item.
    */
   public long integer(String key) {
-    Object value = first(get(key));
-    return value instanceof Long n ? n : -1;
+    int i = indexOf(key);
+    if (i < 0) {
+      return -1;
+    }
+    if (values[i] == INTEGER) {
+      return numbers[i];
+    }
+    return first(values[i]) instanceof Long n ? n : -1;
   }
 
   /** A string key ({@code sid}, {@code cid}, {@code nor} ...), or null; of an inner list the first item. */
@@ -100,30 +134,44 @@ public final class Cmcd {
   public String toString() {
     StringBuilder text = new StringBuilder("Cmcd{");
     for (int i = 0; i < size; i++) {
-      text.append(i == 0 ? "" : ", ").append(keys[i]).append('=').append(values[i]);
+      text.append(i == 0 ? "" : ", ").append(keys[i]).append('=').append(value(i));
     }
     return text.append('}').toString();
   }
 
   /** Collects keys in order; a key set again replaces its value in place. Not thread-safe. */
   static final class Builder {
-    private String[] keys = new String[16];
-    private Object[] values = new Object[16];
+    private String[] keys = new String[20];
+    private Object[] values = new Object[20];
+    private long[] numbers = new long[20];
     private int size;
 
     void put(String key, Object value) {
+      numbers[slot(key)] = 0;
+      values[slotFound] = value;
+    }
+
+    void putInteger(String key, long value) {
+      numbers[slot(key)] = value;
+      values[slotFound] = INTEGER;
+    }
+
+    private int slotFound;
+
+    /** The index of {@code key}, added when new. */
+    private int slot(String key) {
       for (int i = 0; i < size; i++) {
-        if (keys[i].equals(key)) {
-          values[i] = value;
-          return;
+        if (keys[i] == key || keys[i].equals(key)) {
+          return slotFound = i;
         }
       }
       if (size == keys.length) {
         keys = Arrays.copyOf(keys, size * 2);
         values = Arrays.copyOf(values, size * 2);
+        numbers = Arrays.copyOf(numbers, size * 2);
       }
       keys[size] = key;
-      values[size++] = value;
+      return slotFound = size++;
     }
 
     boolean isEmpty() {
@@ -131,7 +179,7 @@ public final class Cmcd {
     }
 
     Cmcd build() {
-      return size == 0 ? NONE : new Cmcd(keys, values, size);
+      return size == 0 ? NONE : new Cmcd(keys, values, numbers, size);
     }
   }
 }

@@ -40,18 +40,16 @@ final class CmcdParser {
    * is put when the field is malformed.
    */
   static void parse(String text, Cmcd.Builder into) throws Malformed {
-    CmcdParser parser = new CmcdParser(text);
-    List<Object> members = parser.dictionary();
-    for (int i = 0; i < members.size(); i += 2) {
-      into.put((String) members.get(i), members.get(i + 1));
-    }
+    new CmcdParser(text).dictionary(into);
   }
 
-  private List<Object> dictionary() throws Malformed {
-    List<Object> members = new ArrayList<>(24);
+  /** The value {@link #bareItem} parsed when it returned {@link Cmcd#INTEGER}. */
+  private long integer;
+
+  private void dictionary(Cmcd.Builder into) throws Malformed {
     skipSpaces();
     if (at == text.length()) {
-      return members; // an empty field is an empty dictionary
+      return; // an empty field is an empty dictionary
     }
     while (true) {
       String key = key();
@@ -63,11 +61,14 @@ final class CmcdParser {
         value = Boolean.TRUE;
       }
       parameters();
-      members.add(key);
-      members.add(value);
+      if (value == Cmcd.INTEGER) {
+        into.putInteger(key, integer);
+      } else {
+        into.put(key, value);
+      }
       skipOws();
       if (at == text.length()) {
-        return members;
+        return;
       }
       if (text.charAt(at) != ',') {
         throw new Malformed("expected a comma after " + key);
@@ -89,7 +90,8 @@ final class CmcdParser {
         at++;
         return items;
       }
-      items.add(bareItem());
+      Object item = bareItem();
+      items.add(item == Cmcd.INTEGER ? Long.valueOf(integer) : item);
       parameters();
       char next = peek();
       if (next != ' ' && next != ')') {
@@ -120,7 +122,26 @@ final class CmcdParser {
     while (at < text.length() && isKeyChar(text.charAt(at))) {
       at++;
     }
-    return text.substring(start, at);
+    return known(KNOWN_KEYS, start, at);
+  }
+
+  /** CTA-5004's keys (v1, and v2's most common), returned without a new string. */
+  private static final String[] KNOWN_KEYS = {
+    "br", "bl", "bs", "cid", "d", "dl", "mtp", "nor", "nrr", "ot", "pr", "rtp", "sf", "sid", "st", "su", "tb", "v",
+    "sta", "sn", "ltc", "msd", "pb", "tpb", "e", "ts", "r"};
+  /** CTA-5004's tokens (object types, formats, stream types). */
+  private static final String[] KNOWN_TOKENS = {"v", "a", "av", "m", "i", "c", "tt", "k", "o", "h", "d", "s", "l"};
+  private static final Cmcd.Token[] TOKENS = java.util.Arrays.stream(KNOWN_TOKENS).map(Cmcd.Token::new).toArray(Cmcd.Token[]::new);
+
+  /** The entry of {@code known} equal to {@code text[start, end)}, or a new string. */
+  private String known(String[] known, int start, int end) {
+    int length = end - start;
+    for (String candidate : known) {
+      if (candidate.length() == length && text.regionMatches(start, candidate, 0, length)) {
+        return candidate;
+      }
+    }
+    return text.substring(start, end);
   }
 
   private static boolean isKeyChar(char c) {
@@ -154,18 +175,23 @@ final class CmcdParser {
       at++;
     }
     int digitsStart = at;
-    while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+    long value = 0;
+    char c;
+    int end = Math.min(text.length(), digitsStart + INTEGER_DIGITS + 1);
+    while (at < end && (c = text.charAt(at)) >= '0' && c <= '9') {
+      value = value * 10 + (c - '0'); // 16 digits at most cannot overflow; 16 is refused below
       at++;
     }
     int integerDigits = at - digitsStart;
+    if (integerDigits > INTEGER_DIGITS) {
+      throw new Malformed("a number of more than 15 digits");
+    }
     if (integerDigits == 0) {
       throw new Malformed("a number without digits");
     }
     if (peek() != '.') {
-      if (integerDigits > INTEGER_DIGITS) {
-        throw new Malformed("an integer of more than 15 digits");
-      }
-      return Long.parseLong(text, start, at, 10);
+      integer = negative ? -value : value;
+      return Cmcd.INTEGER;
     }
     if (integerDigits > DECIMAL_INTEGER_DIGITS) {
       throw new Malformed("a decimal of more than 12 integer digits");
@@ -216,6 +242,12 @@ final class CmcdParser {
     at++;
     while (at < text.length() && isTokenChar(text.charAt(at))) {
       at++;
+    }
+    int length = at - start;
+    for (int i = 0; i < KNOWN_TOKENS.length; i++) {
+      if (KNOWN_TOKENS[i].length() == length && text.regionMatches(start, KNOWN_TOKENS[i], 0, length)) {
+        return TOKENS[i];
+      }
     }
     return new Cmcd.Token(text.substring(start, at));
   }

@@ -124,6 +124,18 @@ public final class CmcdReader {
     Cmcd members = parsed.build();
     for (int i = 0; i < members.size(); i++) {
       String key = members.key(i);
+      if (members.isInteger(i)) {
+        Type type = V1.get(key);
+        long n = members.number(i);
+        if (type == null || (type == Type.INTEGER && n >= 0)) {
+          merged.putInteger(key, n);
+        } else if (type == Type.DECIMAL && n >= 0) {
+          merged.put(key, (double) n);
+        } else {
+          metrics.malformed(CmcdMetrics.Malformed.VALUE);
+        }
+        continue;
+      }
       Object value = checked(key, members.value(i));
       if (value == null) {
         metrics.malformed(CmcdMetrics.Malformed.VALUE);
@@ -171,37 +183,70 @@ public final class CmcdReader {
     return percentDecode(raw, true);
   }
 
-  /** Percent-decoding to UTF-8; null on a bad escape or bytes that are not UTF-8. */
+  /**
+   * Percent-decoding to UTF-8; null on a bad escape, a raw character outside ASCII, or bytes that are not
+   * UTF-8. What players send is ASCII throughout, decoded straight into characters; only an escape of a
+   * byte above 0x7f takes the UTF-8 decoder.
+   */
   static String percentDecode(String raw, boolean plusIsSpace) {
     if (raw.indexOf('%') < 0 && (!plusIsSpace || raw.indexOf('+') < 0)) {
       return raw;
     }
+    char[] chars = new char[raw.length()];
+    int n = 0;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        int b = escaped(raw, i);
+        if (b < 0) {
+          return null;
+        }
+        if (b > 0x7f) {
+          return decodeUtf8(raw, plusIsSpace);
+        }
+        chars[n++] = (char) b;
+        i += 2;
+      } else if (c == '+' && plusIsSpace) {
+        chars[n++] = ' ';
+      } else if (c > 0x7e) {
+        return null;
+      } else {
+        chars[n++] = c;
+      }
+    }
+    return new String(chars, 0, n);
+  }
+
+  /** The byte of the escape at {@code i}, or -1 when it is not {@code %} and two hex digits. */
+  private static int escaped(String raw, int i) {
+    if (i + 2 >= raw.length()) {
+      return -1;
+    }
+    int high = Character.digit(raw.charAt(i + 1), 16);
+    int low = Character.digit(raw.charAt(i + 2), 16);
+    return high < 0 || low < 0 ? -1 : high << 4 | low;
+  }
+
+  private static String decodeUtf8(String raw, boolean plusIsSpace) {
     byte[] bytes = new byte[raw.length()];
     int n = 0;
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%') {
-        if (i + 2 >= raw.length()) {
+        int b = escaped(raw, i);
+        if (b < 0) {
           return null;
         }
-        int high = Character.digit(raw.charAt(i + 1), 16);
-        int low = Character.digit(raw.charAt(i + 2), 16);
-        if (high < 0 || low < 0) {
-          return null;
-        }
-        bytes[n++] = (byte) (high << 4 | low);
+        bytes[n++] = (byte) b;
         i += 2;
-      } else if (c == '+' && plusIsSpace) {
-        bytes[n++] = ' ';
       } else if (c > 0x7e) {
         return null;
       } else {
-        bytes[n++] = (byte) c;
+        bytes[n++] = (byte) (c == '+' && plusIsSpace ? ' ' : c);
       }
     }
-    var decoder = StandardCharsets.UTF_8.newDecoder();
     try {
-      return decoder.decode(java.nio.ByteBuffer.wrap(bytes, 0, n)).toString();
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, 0, n)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       return null;
     }

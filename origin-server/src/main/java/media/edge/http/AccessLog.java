@@ -144,7 +144,12 @@ public final class AccessLog implements AutoCloseable {
     if (!cmcd.isEmpty()) {
       line.raw(",\"cmcd\":{");
       for (int i = 0; i < cmcd.size(); i++) {
-        line.raw(i == 0 ? "" : ",").string(cmcd.key(i)).raw(':').structured(cmcd.value(i));
+        line.raw(i == 0 ? "" : ",").string(cmcd.key(i)).raw(':');
+        if (cmcd.isInteger(i)) {
+          line.number(cmcd.number(i));
+        } else {
+          line.structured(cmcd.value(i));
+        }
       }
       line.raw('}');
     }
