@@ -185,6 +185,7 @@ class OpsMonitoringTest {
             assertThat(RawHttp.get(edge.port(), topology.signed(path)).status()).isEqualTo(200);
           }
         }
+        cmcdTraffic(edge);
         assertThat(RawHttp.get(edge.port(), "/demo/master.m3u8").status()).isEqualTo(403);
         assertThat(RawHttp.get(edge.port(), topology.signed("/demo/missing.ts")).status()).isEqualTo(404);
       }
@@ -193,6 +194,27 @@ class OpsMonitoringTest {
     }
     // A collection, so the GC pause series exist whatever the JVM did before.
     System.gc();
+  }
+
+  /**
+   * A player with CMCD on, for the Viewers row: a startup request naming the next segment (a prefetch
+   * started, then used), a rebuffering one, a full buffer (prefetch skipped), a next object that does not
+   * exist (prefetch failed) and a malformed CMCD header.
+   */
+  private static void cmcdTraffic(EdgeServer edge) throws Exception {
+    String base = "bl=4000,br=800,mtp=20000,ot=v,sf=h,st=v,sid=\"ops-viewer\",cid=\"demo\"";
+    String[] cmcd = {base + ",su,nor=\"seg_002.ts\"", base + ",bs", "bl=40000,ot=v,nor=\"seg_003.ts\"", base + ",nor=\"seg_404.ts\""};
+    String[] segments = {"seg_001.ts", "seg_002.ts", "seg_001.ts", "seg_003.ts"};
+    for (int i = 0; i < cmcd.length; i++) {
+      String url = topology.signed("/demo/240p/" + segments[i]) + "&CMCD="
+          + java.net.URLEncoder.encode(cmcd[i], java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(RawHttp.get(edge.port(), url).status()).isEqualTo(200);
+    }
+    assertThat(RawHttp.get(edge.port(), topology.signed("/demo/240p/seg_000.ts"), "CMCD-Request: ,,,=").status()).isEqualTo(200);
+    Await.until("the prefetches to end", () -> {
+      String metrics = RawHttp.get(edge.adminPort(), "/metrics").text();
+      return metrics.contains("edge_cmcd_prefetch_in_flight 0.0") && !metrics.contains("edge_cmcd_prefetch_failed_total 0.0");
+    });
   }
 
   // ---- the files under test -------------------------------------------------------------------------
