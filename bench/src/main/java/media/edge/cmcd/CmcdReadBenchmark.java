@@ -43,7 +43,7 @@ public class CmcdReadBenchmark extends AbstractBenchmark {
   public void setUp() {
     reader = CmcdReader.create(
         new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 100_000),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Ticker.systemTicker());
+        "hdnts", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Ticker.systemTicker());
     audience = new Audience(Duration.ofSeconds(30), 100_000, Ticker.systemTicker());
     metrics = new CmcdMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), audience);
     String nor = URLEncoder.encode("../720p/seg_00412.m4s?hdnts=exp=1796244252~acl=/live/ch1/*~hmac="

@@ -33,7 +33,7 @@ public final class CmcdReader {
   public static final List<String> HEADERS = List.of("CMCD-Request", "CMCD-Object", "CMCD-Status", "CMCD-Session");
 
   /** A reader that reads nothing: {@code cmcd.enabled: false}. */
-  public static final CmcdReader OFF = new CmcdReader(null, null);
+  public static final CmcdReader OFF = new CmcdReader(null, null, null);
 
   private enum Type { INTEGER, DECIMAL, STRING, TOKEN, BOOLEAN }
 
@@ -48,19 +48,27 @@ public final class CmcdReader {
 
   private final CmcdMetrics metrics;
   private final Audience audience;
+  private final String tokenName;
 
-  private CmcdReader(CmcdMetrics metrics, Audience audience) {
+  private CmcdReader(CmcdMetrics metrics, Audience audience, String tokenName) {
     this.metrics = metrics;
     this.audience = audience;
+    this.tokenName = tokenName;
   }
 
-  /** A reader counting into {@code registry}, with an audience of {@code config}'s window and size. */
-  public static CmcdReader create(CmcdConfig config, MeterRegistry registry, Ticker ticker) {
+  /**
+   * A reader counting into {@code registry}, with an audience of {@code config}'s window and size.
+   *
+   * @param tokenName the token's query parameter, cut from {@code nor}: a player names the next segment
+   *     with the URI its playlist gave it, the viewer's token included, and the token must not reach the
+   *     access log (nor is it needed: the edge keys and fetches without it)
+   */
+  public static CmcdReader create(CmcdConfig config, String tokenName, MeterRegistry registry, Ticker ticker) {
     if (!config.enabled()) {
       return OFF;
     }
     Audience audience = new Audience(config.audienceWindow(), config.audienceMaxSessions(), ticker);
-    return new CmcdReader(new CmcdMetrics(registry, audience), audience);
+    return new CmcdReader(new CmcdMetrics(registry, audience), audience, tokenName);
   }
 
   /** True unless switched off. */
@@ -146,7 +154,7 @@ public final class CmcdReader {
   }
 
   /** The value to keep for {@code key}, or null when a CTA-5004 key has the wrong type or length. */
-  private static Object checked(String key, Object value) {
+  private Object checked(String key, Object value) {
     Type type = V1.get(key);
     if (type == null) {
       return value; // CMCD v2 or unknown: kept as sent
@@ -169,13 +177,31 @@ public final class CmcdReader {
     };
   }
 
-  private static String string(String key, String value) {
+  private String string(String key, String value) {
     return switch (key) {
       case "sid", "cid" -> value.length() <= MAX_ID_CHARS ? value : null;
-      // CTA-5004 has nor URL-encoded, so that it fits a string; kept decoded.
-      case "nor" -> value.length() <= MAX_URL_CHARS ? percentDecode(value, false) : null;
+      // CTA-5004 has nor URL-encoded, so that it fits a string; kept decoded, without the token.
+      case "nor" -> value.length() <= MAX_URL_CHARS ? withoutToken(percentDecode(value, false)) : null;
       default -> value.length() <= MAX_URL_CHARS ? value : null;
     };
+  }
+
+  /** {@code reference} without the query parameter named {@code tokenName}; null stays null. */
+  private String withoutToken(String reference) {
+    int question = reference == null ? -1 : reference.indexOf('?');
+    if (question < 0 || reference.indexOf(tokenName, question) < 0) {
+      return reference;
+    }
+    StringBuilder kept = new StringBuilder(reference.length()).append(reference, 0, question);
+    char separator = '?';
+    for (String pair : reference.substring(question + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (!pair.isEmpty() && !(eq < 0 ? pair : pair.substring(0, eq)).equals(tokenName)) {
+        kept.append(separator).append(pair);
+        separator = '&';
+      }
+    }
+    return kept.toString();
   }
 
   /** {@code application/x-www-form-urlencoded} decoding ({@code +} is a space), or null when malformed. */

@@ -114,7 +114,7 @@ public final class EdgeServer implements AutoCloseable {
       resources.add(() -> tls.close());
     }
     accessLog = resources.add(openAccessLog(config.log(), clock), () -> accessLog.close());
-    cmcd = CmcdReader.create(config.cmcd(), metrics.registry(), ticker);
+    cmcd = CmcdReader.create(config.cmcd(), config.tokens().name(), metrics.registry(), ticker);
     metrics.bindAccessLog(accessLog, AccessLog::dropped);
     memory = resources.add(new MemoryTier(config.cache().memoryBytes(), ticker), () -> memory.close());
     fileIo = resources.add(FileIoExecutor.create(config.server().fileThreads()), () -> {

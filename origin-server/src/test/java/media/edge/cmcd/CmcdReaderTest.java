@@ -22,7 +22,7 @@ class CmcdReaderTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final TestClock clock = TestClock.atNow();
   private final CmcdReader reader = CmcdReader.create(
-      new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 1000), registry, clock.ticker());
+      new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 1000), "hdnts", registry, clock.ticker());
 
   private static String query(String cmcd) {
     return URLEncoder.encode(cmcd, StandardCharsets.UTF_8);
@@ -60,7 +60,7 @@ class CmcdReaderTest {
     assertThat(cmcd.integer("d")).isEqualTo(4004);
     assertThat(cmcd.integer("dl")).isEqualTo(18500);
     assertThat(cmcd.integer("mtp")).isEqualTo(25400);
-    assertThat(cmcd.string("nor")).as("nor is URL-encoded in CMCD, kept decoded").isEqualTo("seg_011.m4s?hdnts=x");
+    assertThat(cmcd.string("nor")).as("nor is URL-encoded in CMCD, kept decoded, without the token").isEqualTo("seg_011.m4s");
     assertThat(cmcd.string("nrr")).isEqualTo("12323-48763");
     assertThat(cmcd.token("ot")).isEqualTo("v");
     assertThat(cmcd.get("pr")).isEqualTo(1.08);
@@ -77,6 +77,14 @@ class CmcdReaderTest {
     assertThat(registry.get("edge.cmcd.buffer.length").tag("ot", "v").summary().totalAmount()).isEqualTo(21.3);
     assertThat(registry.get("edge.cmcd.measured.throughput").tag("ot", "v").summary().totalAmount()).isEqualTo(25_400_000 / 8.0);
     assertThat(registry.get("edge.cmcd.encoded.bitrate").tag("ot", "v").summary().totalAmount()).isEqualTo(3_200_000 / 8.0);
+  }
+
+  @Test
+  void read_norWithTheViewersToken_theTokenIsCutSoThatItNeverReachesTheLog() {
+    Cmcd cmcd = reader.read(null, "nor=\"seg_011.m4s%3Flang%3Dnl%26hdnts%3Dexp%3D1~hmac%3Dab%26v%3D2\"", null, null, null);
+
+    assertThat(cmcd.string("nor")).isEqualTo("seg_011.m4s?lang=nl&v=2");
+    assertThat(reader.read(null, "nor=\"seg_011.m4s%3Fhdnts%3Dx\"", null, null, null).string("nor")).isEqualTo("seg_011.m4s");
   }
 
   @Test

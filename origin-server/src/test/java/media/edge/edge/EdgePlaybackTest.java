@@ -228,7 +228,10 @@ class EdgePlaybackTest {
           text -> text.lines().filter(l -> l.contains("seg_00")).count() >= 4);
       List<String> segments = lines.lines().filter(l -> l.contains("/demo/240p/seg_00")).toList();
       assertThat(segments).hasSize(4).allSatisfy(line -> assertThat(line)
-          .contains("\"sid\":\"hlsjs-session-1\"").contains("\"cid\":\"demo-title\"").contains("\"sf\":\"h\""));
+          .contains("\"sid\":\"hlsjs-session-1\"").contains("\"cid\":\"demo-title\"").contains("\"sf\":\"h\"")
+          .doesNotContain(token).doesNotContain("hdnts"));
+      assertThat(segments.subList(0, 3)).as("the next segment named, without the token")
+          .allSatisfy(line -> assertThat(line).contains("\"nor\":\"../240p/seg_00"));
       double used = edge.metric("edge_cmcd_prefetch_used_total");
       System.out.printf("hls.js with CMCD: %d segment requests, %.0f prefetched ahead and then used, log: %s%n",
           segments.size(), used, segments);
