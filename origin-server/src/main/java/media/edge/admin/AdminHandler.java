@@ -32,16 +32,19 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final Readiness readiness;
   private final Purger purger;
   private final Supplier<String> audience;
+  private final AdminToken token;
 
   /**
    * @param purger drops cached responses for {@code PURGE}; null answers PURGE with 405
    * @param audience the {@code /audience} JSON; null (CMCD switched off) answers it 404
+   * @param token the credential every state-changing call must carry
    */
-  public AdminHandler(EdgeMetrics metrics, Readiness readiness, Purger purger, Supplier<String> audience) {
+  public AdminHandler(EdgeMetrics metrics, Readiness readiness, Purger purger, Supplier<String> audience, AdminToken token) {
     this.metrics = metrics;
     this.readiness = readiness;
     this.purger = purger;
     this.audience = audience;
+    this.token = token;
   }
 
   /** Drops cached copies: by exact path (with its query, if any) or by path prefix. */
@@ -57,6 +60,15 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       return;
     }
     if (purger != null && isPurge(request)) {
+      AdminToken.Refusal refusal = token.check(request.headers());
+      if (refusal != null) {
+        FullHttpResponse refused = text(refusal.status(), refusal.message());
+        if (refusal.status() == HttpResponseStatus.UNAUTHORIZED) {
+          refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"origin-server admin\"");
+        }
+        write(ctx, request, refused, true);
+        return;
+      }
       purge(ctx, request);
       return;
     }

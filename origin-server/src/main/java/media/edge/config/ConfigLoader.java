@@ -3,6 +3,9 @@ package media.edge.config;
 import static media.edge.config.Settings.LIBRARY_WATCH;
 import static media.edge.config.Settings.LIBRARY_WATCH_MAX_FOLDERS;
 import static media.edge.config.Settings.UPSTREAM_HOLD_TIMEOUT;
+import static media.edge.config.Settings.ADMIN_TOKEN;
+import static media.edge.config.Settings.ADMIN_TOKEN_FILE;
+import static media.edge.config.Settings.SERVER_ADMIN_BIND;
 import static media.edge.config.Settings.CMCD_AUDIENCE_MAX_SESSIONS;
 import static media.edge.config.Settings.CMCD_AUDIENCE_WINDOW;
 import static media.edge.config.Settings.CMCD_ENABLED;
@@ -122,7 +125,8 @@ public final class ConfigLoader {
   public static EdgeConfig defaults() {
     return new EdgeConfig(
         new ServerConfig(
-            "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
+            // The admin port purges: loopback unless an operator opens it (compose and Kubernetes do, with a token).
+            "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
             TlsConfig.NONE, "auto"),
         // 1024 folders: a live channel has one per rendition; far below the usual inotify limit of 8192.
         new LibraryConfig(Path.of("./library"), true, 1024),
@@ -180,7 +184,8 @@ public final class ConfigLoader {
             List.of()),
         // 30 s of buffer: hls.js's default maxBufferLength, past which a player stops asking ahead anyway.
         // 100,000 sessions: about 12 MB of table (README, "CMCD"), more viewers than one edge serves.
-        new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 100_000));
+        new CmcdConfig(true, true, Duration.ofSeconds(30), 64, Duration.ofSeconds(30), 100_000),
+        new AdminConfig("", null));
   }
 
   /**
@@ -265,6 +270,13 @@ public final class ConfigLoader {
 
     checkTokenKeys(values);
     checkTlsFiles(values);
+    Optional<Path> adminTokenFile = values.get(ADMIN_TOKEN_FILE);
+    if (adminTokenFile.isPresent() && !isReadableFile(adminTokenFile.get())) {
+      throw values.refuse(ADMIN_TOKEN_FILE, "an existing, readable file");
+    }
+    if (adminTokenFile.isPresent() && !values.get(ADMIN_TOKEN).isEmpty()) {
+      throw values.refuse(ADMIN_TOKEN_FILE, "\"\" when admin.token is set (one admin token, not two)");
+    }
   }
 
   /**
@@ -314,6 +326,7 @@ public final class ConfigLoader {
             v.get(SERVER_BIND),
             v.get(SERVER_PORT),
             v.get(SERVER_ADMIN_PORT),
+            v.get(SERVER_ADMIN_BIND),
             v.get(SERVER_IDLE_TIMEOUT),
             v.get(SERVER_DRAIN_TIMEOUT),
             v.get(SERVER_MAX_URI_BYTES),
@@ -389,7 +402,8 @@ public final class ConfigLoader {
             v.get(CMCD_PREFETCH_MAX_BUFFER),
             v.get(CMCD_PREFETCH_CONCURRENCY),
             v.get(CMCD_AUDIENCE_WINDOW),
-            v.get(CMCD_AUDIENCE_MAX_SESSIONS)));
+            v.get(CMCD_AUDIENCE_MAX_SESSIONS)),
+        new AdminConfig(v.get(ADMIN_TOKEN), v.get(ADMIN_TOKEN_FILE).orElse(null)));
   }
 
   /** URLs the value type already checked. */

@@ -7,9 +7,11 @@ import java.util.Objects;
 /**
  * Listening sockets, connection limits and lifecycle.
  *
- * @param bind address both ports bind to ({@code server.bind})
+ * @param bind address the data port binds to ({@code server.bind})
  * @param port data port; 0 picks a free one ({@code server.port})
  * @param adminPort metrics and health port; 0 picks a free one ({@code server.admin-port})
+ * @param adminBind address the admin port binds to; loopback by default, since it can purge
+ *     ({@code server.admin-bind})
  * @param idleTimeout a connection with no traffic for this long is closed ({@code server.idle-timeout})
  * @param drainTimeout on SIGTERM, how long in-flight responses may take before exit ({@code server.drain-timeout})
  * @param maxUriBytes longest request line accepted; longer gets 414 ({@code server.max-uri-bytes})
@@ -29,6 +31,7 @@ public record ServerConfig(
     String bind,
     int port,
     int adminPort,
+    String adminBind,
     Duration idleTimeout,
     Duration drainTimeout,
     int maxUriBytes,
@@ -42,6 +45,7 @@ public record ServerConfig(
 
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
+    Objects.requireNonNull(adminBind, "adminBind");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(transport, "transport");
   }
@@ -49,49 +53,56 @@ public record ServerConfig(
   /** Returns a copy listening on other ports (0 = ephemeral). */
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        trustedProxies, proxyProtocol, tls, transport);
+  }
+
+  /** Returns a copy with the admin port bound to another address. */
+  public ServerConfig withAdminBind(String adminBind) {
+    return new ServerConfig(
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy bound to another address. */
   public ServerConfig withBind(String bind) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with another idle timeout. */
   public ServerConfig withIdleTimeout(Duration idleTimeout) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with other proxy settings. */
   public ServerConfig withProxies(List<String> trustedProxies, boolean proxyProtocol) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with another drain deadline. */
   public ServerConfig withDrainTimeout(Duration drainTimeout) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy on another transport. */
   public ServerConfig withTransport(String transport) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 
   /** Returns a copy with other TLS settings. */
   public ServerConfig withTls(TlsConfig tls) {
     return new ServerConfig(
-        bind, port, adminPort, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, maxUriBytes, maxHeaderBytes, ioThreads, fileThreads,
         trustedProxies, proxyProtocol, tls, transport);
   }
 }

@@ -57,6 +57,7 @@ final class Settings {
   static final Setting<Integer> SERVER_PORT = setting("server.port", PORT, c -> c.server().port());
   static final Setting<Integer> SERVER_ADMIN_PORT =
       setting("server.admin-port", PORT, c -> c.server().adminPort());
+  static final Setting<String> SERVER_ADMIN_BIND = setting("server.admin-bind", ADDRESS, c -> c.server().adminBind());
   static final Setting<Duration> SERVER_IDLE_TIMEOUT =
       setting("server.idle-timeout", POSITIVE_DURATION, c -> c.server().idleTimeout());
   static final Setting<Duration> SERVER_DRAIN_TIMEOUT =
@@ -199,6 +200,10 @@ final class Settings {
   static final Setting<Integer> CMCD_AUDIENCE_MAX_SESSIONS =
       setting("cmcd.audience-max-sessions", COUNT, c -> c.cmcd().audienceMaxSessions());
 
+  static final Setting<String> ADMIN_TOKEN = sensitive("admin.token", SALT, c -> c.admin().token());
+  static final Setting<Optional<Path>> ADMIN_TOKEN_FILE =
+      setting("admin.token-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.admin().tokenFile()));
+
   static final Setting<Boolean> LOG_ACCESS = setting("log.access", BOOLEAN, c -> c.log().access());
   static final Setting<Optional<Path>> LOG_ACCESS_FILE =
       setting("log.access-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.log().accessFile()));
@@ -209,7 +214,7 @@ final class Settings {
 
   /** Every setting, in the order of {@code config/edge.yaml}; this order also makes errors deterministic. */
   static final List<Setting<?>> ALL = List.of(
-      SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
+      SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_ADMIN_BIND, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
       SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       SERVER_TRANSPORT, SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_RELOAD_INTERVAL,
@@ -227,6 +232,7 @@ final class Settings {
       LOG_ACCESS, LOG_ACCESS_FILE, LOG_ACCESS_BUFFER, LOG_ACCESS_FLUSH,
       CMCD_ENABLED, CMCD_PREFETCH, CMCD_PREFETCH_MAX_BUFFER, CMCD_PREFETCH_CONCURRENCY, CMCD_AUDIENCE_WINDOW,
       CMCD_AUDIENCE_MAX_SESSIONS,
+      ADMIN_TOKEN, ADMIN_TOKEN_FILE,
       UPSTREAM_URLS_KEY, UPSTREAM_PARENTS, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_RESPONSE_TIMEOUT, UPSTREAM_IDLE_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME,
       UPSTREAM_HOLD_TIMEOUT);

@@ -18,8 +18,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import media.edge.admin.AdminChannelInitializer;
 import media.edge.admin.AdminHandler;
+import media.edge.admin.AdminToken;
 import media.edge.admin.Readiness;
 import media.edge.cmcd.CmcdReader;
+import media.edge.config.AdminConfig;
 import media.edge.config.EdgeCacheConfig;
 import media.edge.config.EdgeConfig;
 import media.edge.config.LogConfig;
@@ -290,7 +292,7 @@ public final class EdgeServer implements AutoCloseable {
     }
   }
 
-  private void bind(Transport chosen, CachePolicy policy, Clock clock, Responder responder) throws IOException {
+  private void bind(Transport chosen, CachePolicy policy, Clock clock, Responder responder) throws IOException, StartupException {
     DataChannelInitializer data =
         DataChannelInitializer.builder(config, responder)
             .metrics(metrics)
@@ -313,6 +315,7 @@ public final class EdgeServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(data),
             "server.port",
+            config.server().bind(),
             config.server().port());
     resources.add(() -> dataChannel.close().syncUninterruptibly());
     adminChannel =
@@ -322,8 +325,10 @@ public final class EdgeServer implements AutoCloseable {
                 .channel(chosen.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge,
-                    cmcd.enabled() ? () -> cmcd.audience().snapshot().toJson() : null))),
+                    cmcd.enabled() ? () -> cmcd.audience().snapshot().toJson() : null,
+                    new AdminToken(adminToken(), metrics.registry())))),
             "server.admin-port",
+            config.server().adminBind(),
             config.server().adminPort());
     resources.add(() -> adminChannel.close().syncUninterruptibly());
     readiness.ready();
@@ -338,14 +343,28 @@ public final class EdgeServer implements AutoCloseable {
         config.cache().memoryBytes());
   }
 
-  private Channel bind(ServerBootstrap bootstrap, String key, int port) throws IOException {
-    InetSocketAddress address = new InetSocketAddress(config.server().bind(), port);
+  /** The admin token: inline, or the trimmed content of {@code admin.token-file}; "" for none. */
+  private String adminToken() throws StartupException {
+    AdminConfig admin = config.admin();
+    if (admin.tokenFile() == null) {
+      return admin.token();
+    }
+    try {
+      return java.nio.file.Files.readString(admin.tokenFile()).strip();
+    } catch (IOException e) {
+      throw new StartupException(
+          "admin.token-file: " + admin.tokenFile() + " (expected: a readable file holding the token; " + e.getMessage() + ")", e);
+    }
+  }
+
+  private Channel bind(ServerBootstrap bootstrap, String key, String host, int port) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(host, port);
     try {
       return bootstrap.bind(address).syncUninterruptibly().channel();
     } catch (Exception e) {
       String reason = e instanceof BindException || e.getMessage() == null ? "address already in use" : e.getMessage();
       throw new PortUnavailableException(
-          key + ": " + port + " (expected: a free port on " + config.server().bind() + "; " + reason + ")", e);
+          key + ": " + port + " (expected: a free port on " + host + "; " + reason + ")", e);
     }
   }
 

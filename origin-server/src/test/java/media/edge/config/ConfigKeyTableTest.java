@@ -46,6 +46,7 @@ class ConfigKeyTableTest {
     sample("server.bind", "127.0.0.1", "127.0.0.1", c -> c.server().bind());
     sample("server.port", "9090", 9090, c -> c.server().port());
     sample("server.admin-port", "9091", 9091, c -> c.server().adminPort());
+    sample("server.admin-bind", "0.0.0.0", "0.0.0.0", c -> c.server().adminBind());
     sample("server.idle-timeout", "90s", Duration.ofSeconds(90), c -> c.server().idleTimeout());
     sample("server.drain-timeout", "1m", Duration.ofMinutes(1), c -> c.server().drainTimeout());
     sample("server.max-uri-bytes", "4KiB", 4096, c -> c.server().maxUriBytes());
@@ -113,11 +114,14 @@ class ConfigKeyTableTest {
     sample("log.access-buffer", "16KiB", 16384L, c -> c.log().accessBuffer());
     sample("log.access-flush", "250ms", java.time.Duration.ofMillis(250), c -> c.log().accessFlush());
     sample("cmcd.enabled", "false", false, c -> c.cmcd().enabled());
+
     sample("cmcd.prefetch", "false", false, c -> c.cmcd().prefetch());
     sample("cmcd.prefetch-max-buffer", "12s", Duration.ofSeconds(12), c -> c.cmcd().prefetchMaxBuffer());
     sample("cmcd.prefetch-concurrency", "8", 8, c -> c.cmcd().prefetchConcurrency());
     sample("cmcd.audience-window", "1m", Duration.ofMinutes(1), c -> c.cmcd().audienceWindow());
     sample("cmcd.audience-max-sessions", "5000", 5000, c -> c.cmcd().audienceMaxSessions());
+    sample("admin.token", "s3cr3t-admin", "s3cr3t-admin", c -> c.admin().token());
+    sample("admin.token-file", KEYS_FILE, null, c -> c.admin().tokenFile());
     sample("upstream.urls", "http://origin.example:8080,http://10.0.0.5/base",
         List.of(URI.create("http://origin.example:8080"), URI.create("http://10.0.0.5/base")), c -> c.upstream().urls());
     sample("upstream.parents", "http://shield-0:8080", List.of(URI.create("http://shield-0:8080")),

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.defaults();
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
-        "0.0.0.0", 8080, 8081, Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
+        "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
         TlsConfig.NONE, "auto"));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
     assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1), 262_144L, Duration.ofMinutes(1), 4096));
@@ -334,7 +334,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "server:\n  prot: 9000\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, idle-timeout,"
+        .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, admin-bind, idle-timeout,"
             + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, transport, tls)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
@@ -344,7 +344,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "servers:\n  port: 9000\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log, cmcd, upstream)");
+        .hasMessage(yaml + ":1:1 servers: unknown key (expected one of: server, library, cache, http, tokens, log, cmcd, admin, upstream)");
   }
 
   @Test
@@ -360,7 +360,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), withLibrary(Map.of("server.prot", "1"))))
         .hasMessageStartingWith("command line server.prot: unknown key (expected one of: server.bind, server.port,")
         .hasMessageEndingWith(", log.access, log.access-file, log.access-buffer, log.access-flush, cmcd.enabled, cmcd.prefetch,"
-                + " cmcd.prefetch-max-buffer, cmcd.prefetch-concurrency, cmcd.audience-window, cmcd.audience-max-sessions, upstream.urls, upstream.parents, upstream.connect-timeout,"
+                + " cmcd.prefetch-max-buffer, cmcd.prefetch-concurrency, cmcd.audience-window, cmcd.audience-max-sessions, admin.token,"
+                + " admin.token-file, upstream.urls, upstream.parents, upstream.connect-timeout,"
             + " upstream.response-timeout, upstream.idle-timeout, upstream.max-connections, upstream.health-interval,"
             + " upstream.health-path, upstream.node-name, upstream.hold-timeout)");
   }
@@ -419,7 +420,7 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "- server\n");
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
-        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log, cmcd, upstream)")
+        .hasMessage(yaml + ": [\"server\"] (expected: a map with keys server, library, cache, http, tokens, log, cmcd, admin, upstream)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEmpty());
   }
 

@@ -336,10 +336,10 @@ class EdgeFillTest {
     RawHttp.get(edge.port(), "/pg/a.ts");
     RawHttp.get(edge.port(), "/pg/b.ts");
 
-    RawHttp.Response exact = RawHttp.request(edge.adminPort(), "PURGE", "/pg/a.ts");
+    RawHttp.Response exact = RawHttp.request(edge.adminPort(), "PURGE", "/pg/a.ts", EdgeNode.ADMIN_AUTHORIZATION);
     RawHttp.get(edge.port(), "/pg/a.ts");
     RawHttp.get(edge.port(), "/pg/b.ts");
-    RawHttp.Response prefix = RawHttp.request(edge.adminPort(), "PURGE", "/pg/*");
+    RawHttp.Response prefix = RawHttp.request(edge.adminPort(), "PURGE", "/pg/*", EdgeNode.ADMIN_AUTHORIZATION);
     RawHttp.get(edge.port(), "/pg/b.ts");
 
     assertThat(exact.status()).isEqualTo(200);

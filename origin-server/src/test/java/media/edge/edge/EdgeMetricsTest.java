@@ -34,7 +34,7 @@ class EdgeMetricsTest {
         RawHttp.get(edge.port(), "/m/seg.ts");
         RawHttp.get(edge.port(), "/m/seg.ts");
         RawHttp.get(edge.port(), "/m/boom.ts");
-        RawHttp.request(edge.adminPort(), "PURGE", "/m/*");
+        RawHttp.request(edge.adminPort(), "PURGE", "/m/*", EdgeNode.ADMIN_AUTHORIZATION);
 
         String scrape = RawHttp.get(edge.adminPort(), "/metrics").text();
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import media.edge.config.AdminConfig;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
 import media.edge.server.EdgeServer;
@@ -17,6 +18,9 @@ import media.edge.server.StartupException;
  */
 public final class EdgeNode implements AutoCloseable, Await.Metrics {
   private static final AtomicInteger NAMES = new AtomicInteger();
+  /** The admin token of every test edge: state-changing admin calls carry {@link #ADMIN_AUTHORIZATION}. */
+  public static final String ADMIN_TOKEN = "test-admin-token";
+  public static final String ADMIN_AUTHORIZATION = "Authorization: Bearer " + ADMIN_TOKEN;
 
   private final EdgeServer server;
   private final TestClock clock;
@@ -41,6 +45,7 @@ public final class EdgeNode implements AutoCloseable, Await.Metrics {
                 .withLibrary(ConfigLoader.defaults().library().withRoot(null))
                 .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
                 .withTokens(defaults.tokens().withRequired(false))
+                .withAdmin(new AdminConfig(ADMIN_TOKEN, null))
                 .withUpstream(
                     defaults.upstream()
                         .withUrls(List.of(origins), List.of())
