@@ -164,16 +164,26 @@ class EdgePlaybackTest {
     }
   }
 
-  @Test
-  void hlsJsInChromium_playsFromOneSignedMasterUrlThroughATokenCheckingEdge() throws Exception {
+  /** The hls.js harness folder, once node, Chromium and its npm packages are there. */
+  private static Path hlsJsPlayer() {
     Path player = Path.of("src/test/player").toAbsolutePath();
     Tools.require("node", "--version");
     Tools.require("chromium", "--version");
     Tools.require("test", "-d", player.resolve("node_modules/hls.js").toString());
+    return player;
+  }
+
+  /** A token for the demo folder, signed with {@code key}, valid one hour. */
+  private static String demoToken(String key) {
+    return EdgeAuthSigner.builder().keyHex(key).build()
+        .sign(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(3600)).build());
+  }
+
+  @Test
+  void hlsJsInChromium_playsFromOneSignedMasterUrlThroughATokenCheckingEdge() throws Exception {
+    Path player = hlsJsPlayer();
     String key = TokenKeyGenerator.hmacHex(new SecureRandom());
-    String token =
-        EdgeAuthSigner.builder().keyHex(key).build()
-            .sign(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(3600)).build());
+    String token = demoToken(key);
     try (EdgeNode edge =
         EdgeNode.start(
             c -> c.withTokens(c.tokens().withRequired(true).withKeys(List.of(TokenKey.hmac("k1", key)))),
@@ -200,14 +210,9 @@ class EdgePlaybackTest {
    */
   @Test
   void hlsJsWithCmcd_playsThroughAnEdge_andItsNextSegmentsArePrefetched(@TempDir Path dir) throws Exception {
-    Path player = Path.of("src/test/player").toAbsolutePath();
-    Tools.require("node", "--version");
-    Tools.require("chromium", "--version");
-    Tools.require("test", "-d", player.resolve("node_modules/hls.js").toString());
+    Path player = hlsJsPlayer();
     String key = TokenKeyGenerator.hmacHex(new SecureRandom());
-    String token =
-        EdgeAuthSigner.builder().keyHex(key).build()
-            .sign(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(3600)).build());
+    String token = demoToken(key);
     Path log = dir.resolve("access.log");
     try (EdgeNode edge =
         EdgeNode.start(
