@@ -525,10 +525,10 @@ public final class Fill implements UpstreamListener {
     return status < 200 || status == 204 || status == 304;
   }
 
-  /** Private, no-store, Vary: * and credentialed answers are for the request that asked only. */
+  /** Private, cookie-setting, no-store, Vary: * and credentialed answers are for the request that asked only. */
   private static boolean shareable(Storability.Decision decision) {
     return switch (decision) {
-      case PRIVATE, NO_STORE, VARY_STAR, AUTHORIZATION -> false;
+      case PRIVATE, SET_COOKIE, NO_STORE, VARY_STAR, AUTHORIZATION -> false;
       default -> true;
     };
   }

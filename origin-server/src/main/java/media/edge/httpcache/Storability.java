@@ -33,6 +33,11 @@ public final class Storability {
     NOT_STORABLE_METHOD,
     NO_STORE,
     PRIVATE,
+    /**
+     * The response sets a cookie: meant for the one client that asked (a session, a consent), so it is
+     * never stored nor shared, whatever its Cache-Control says; nginx's and Varnish's defaults too.
+     */
+    SET_COOKIE,
     AUTHORIZATION,
     VARY_STAR,
     STATUS_NOT_CACHEABLE,
@@ -56,6 +61,9 @@ public final class Storability {
     }
     if (responseControl.isPrivate()) {
       return Decision.PRIVATE;
+    }
+    if (response.contains(HttpHeaderNames.SET_COOKIE)) {
+      return Decision.SET_COOKIE;
     }
     if (request.contains(HttpHeaderNames.AUTHORIZATION)
         && !responseControl.isPublic() && responseControl.sMaxAge() < 0 && !responseControl.mustRevalidate()) {

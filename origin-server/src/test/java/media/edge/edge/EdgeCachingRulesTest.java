@@ -132,6 +132,19 @@ class EdgeCachingRulesTest {
     assertThat(serial(p)).isEqualTo("2");
   }
 
+  /** Issue 15: a public answer that sets a cookie was stored and its cookie sent to every later viewer. */
+  @Test
+  void setCookie_isNeverStoredNorSentToAnotherViewer() throws Exception {
+    String p = serve(".ts", 200, "Cache-Control", "public, max-age=60", "Set-Cookie", "session=for-the-first-viewer");
+    RawHttp.Response first = RawHttp.get(edge.port(), p);
+    RawHttp.Response second = RawHttp.get(edge.port(), p);
+
+    assertThat(first.header("set-cookie")).isEqualTo("session=for-the-first-viewer");
+    assertThat(first.header("x-serial")).isEqualTo("1");
+    assertThat(second.header("x-serial")).as("fetched again, never from cache").isEqualTo("2");
+    assertThat(edge.metric("edge_cache_lookups_total{result=\"hit\",tier=\"memory\"}")).isZero();
+  }
+
   @Test
   void requestNoStore_isNotStored() throws Exception {
     String p = serve(".bin", 200, "Cache-Control", "max-age=60");

@@ -52,6 +52,14 @@ class StorabilityTest {
 
   // ---- no-store and private -----------------------------------------------------------------
 
+  /** Issue 15: an upstream Set-Cookie on a public response was stored and sent to other viewers. */
+  @Test
+  void decide_setCookie_neverStoredEvenWhenPublic() {
+    assertThat(decide(200, "Cache-Control", "public, max-age=60", "Set-Cookie", "session=abc; Path=/"))
+        .isEqualTo(Decision.SET_COOKIE);
+    assertThat(decide(200, "Cache-Control", "s-maxage=60", "set-cookie", "consent=1")).isEqualTo(Decision.SET_COOKIE);
+  }
+
   @Test
   void decide_responseNoStore_refuses() {
     assertThat(decide(200, "Cache-Control", "max-age=60, no-store")).isEqualTo(Decision.NO_STORE);
