@@ -1,5 +1,7 @@
 package media.edge.hls;
 
+import media.edge.httpdate.Digits;
+
 /**
  * A playlist request's Delivery Directives (draft-pantos-hls-rfc8216bis section 6.2.5): {@code _HLS_msn},
  * {@code _HLS_part} and {@code _HLS_skip}, read from their query values. Values are decimal integers
@@ -30,8 +32,8 @@ public record DeliveryDirectives(long msn, int part, Skip skip, boolean malforme
     if (msn == null && part == null && skip == null) {
       return NONE;
     }
-    long m = msn == null ? -1 : digits(msn);
-    long p = part == null ? -1 : digits(part);
+    long m = msn == null ? -1 : Digits.parse(msn);
+    long p = part == null ? -1 : Digits.parse(part);
     Skip s = "YES".equals(skip) ? Skip.YES : "v2".equals(skip) ? Skip.V2 : Skip.NO;
     boolean malformed = (msn != null && m < 0) || (part != null && (p < 0 || p > Integer.MAX_VALUE)) || (part != null && msn == null);
     return new DeliveryDirectives(m, (int) Math.min(p, Integer.MAX_VALUE), s, malformed);
@@ -40,21 +42,5 @@ public record DeliveryDirectives(long msn, int part, Skip skip, boolean malforme
   /** True when the request blocks: it names a Media Sequence Number. */
   public boolean blocking() {
     return msn >= 0;
-  }
-
-  /** A non-negative decimal of 1 to 18 digits, or -1. */
-  private static long digits(String text) {
-    if (text.isEmpty() || text.length() > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
   }
 }

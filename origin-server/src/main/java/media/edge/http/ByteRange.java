@@ -1,5 +1,7 @@
 package media.edge.http;
 
+import media.edge.httpdate.Digits;
+
 /**
  * One satisfiable byte range of a representation, from a {@code Range} header (RFC 9110 section 14).
  *
@@ -58,7 +60,7 @@ public record ByteRange(long first, long last) {
     String firstText = spec.substring(0, dash).strip();
     String lastText = spec.substring(dash + 1).strip();
     if (firstText.isEmpty()) {
-      long suffix = digits(lastText);
+      long suffix = Digits.parse(lastText);
       if (suffix < 0) {
         return Parsed.IGNORED;
       }
@@ -71,7 +73,7 @@ public record ByteRange(long first, long last) {
       }
       return new Parsed(Kind.SATISFIABLE, new ByteRange(Math.max(0, length - suffix), length - 1));
     }
-    long first = digits(firstText);
+    long first = Digits.parse(firstText);
     if (first < 0) {
       return Parsed.IGNORED;
     }
@@ -79,7 +81,7 @@ public record ByteRange(long first, long last) {
     if (lastText.isEmpty()) {
       last = length - 1;
     } else {
-      last = digits(lastText);
+      last = Digits.parse(lastText);
       if (last < 0 || last < first) {
         return Parsed.IGNORED;
       }
@@ -90,19 +92,4 @@ public record ByteRange(long first, long last) {
     return new Parsed(Kind.SATISFIABLE, new ByteRange(first, Math.min(last, length - 1)));
   }
 
-  /** A non-negative decimal, or -1 when empty, not all digits, or too long to be a file offset. */
-  private static long digits(String text) {
-    if (text.isEmpty() || text.length() > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  }
 }
