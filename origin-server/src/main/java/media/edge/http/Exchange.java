@@ -258,6 +258,9 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
     if (body instanceof Body.InFile file && sendsBody && answer.count() > 0) {
       try {
         wire.sendFile(this, file.source(), file.offset() + answer.first(), answer.count());
+      } catch (FileSource.ChangedException e) {
+        // Replaced between the decision and the send: this head would describe other bytes. Try again soon.
+        error(503, Fields.builder().add(HttpHeaderNames.RETRY_AFTER, "1").build());
       } catch (IOException e) {
         // Gone since it was looked up (deleted, replaced by a directory): as if it were not there.
         error(404);

@@ -33,17 +33,49 @@ import java.nio.file.StandardOpenOption;
 public final class FileSource {
   private final Path file;
   private final OpenFiles budget;
+  /** For a per-request source, the size of the version looked up; -1: not checked. */
+  private final long expectedSize;
   private volatile SharedChannel shared;
   private boolean closed;
 
-  private FileSource(Path file, OpenFiles budget) {
+  private FileSource(Path file, OpenFiles budget, long expectedSize) {
     this.file = file;
     this.budget = budget;
+    this.expectedSize = expectedSize;
   }
 
-  /** A source that opens the file for each request. */
+  private FileSource(Path file, OpenFiles budget) {
+    this(file, budget, -1);
+  }
+
+  /** The file opened at send time is not the version that was looked up (a packager renamed a new one over it). */
+  public static final class ChangedException extends IOException {
+    ChangedException(Path file) {
+      super("changed since it was looked up: " + file.getFileName());
+    }
+  }
+
+  /** A source that opens the file for each request, whatever version is there then. */
   public static FileSource perRequest(Path file) {
     return new FileSource(file, null);
+  }
+
+  /**
+   * A source that opens the file for each request and refuses ({@link ChangedException}) a file whose size
+   * is no longer {@code size}: the answer's head, already decided, describes that version.
+   */
+  public static FileSource perRequest(Path file, long size) {
+    return new FileSource(file, null, size);
+  }
+
+  /** Opens the path, checked against the version looked up. */
+  private FileChannel openChecked() throws IOException {
+    FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
+    if (expectedSize >= 0 && opened.size() != expectedSize) {
+      opened.close();
+      throw new ChangedException(file);
+    }
+    return opened;
   }
 
   /**
@@ -73,7 +105,7 @@ public final class FileSource {
     if (channel != null && channel.tryRetain()) {
       return new SharedRegion(channel, position, count);
     }
-    return new DefaultFileRegion(FileChannel.open(file, StandardOpenOption.READ), position, count);
+    return new DefaultFileRegion(openChecked(), position, count);
   }
 
   /**
@@ -93,7 +125,7 @@ public final class FileSource {
         throw e;
       }
     }
-    FileChannel opened = FileChannel.open(file, StandardOpenOption.READ);
+    FileChannel opened = openChecked();
     try {
       return new CheckedChunks(opened, position, count, chunkSize);
     } catch (IOException | RuntimeException e) {

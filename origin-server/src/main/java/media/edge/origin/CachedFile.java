@@ -53,7 +53,7 @@ final class CachedFile extends MemoryEntry {
     Fields fields = FileFields.of(meta, kind, contentType, freshness, gzipPlaylists);
     this.whole = new Form(body, gzip, fields, meta, kind, plans, length(body));
     this.fromDisk =
-        Representation.builder(200, fields, new Body.InFile(FileSource.perRequest(meta.file()), 0))
+        Representation.builder(200, fields, new Body.InFile(FileSource.perRequest(meta.file(), meta.size()), 0))
             .length(meta.size())
             .modifiedSeconds(meta.modifiedSeconds())
             .kind(kind)

@@ -117,7 +117,7 @@ public final class OriginResponder implements Responder {
     LowLatency lowLatency = file == null ? LowLatency.NONE : file.lowLatency();
     exchange.cacheResult(found.tier());
     if (!lowLatency.blocks()) {
-      respond(exchange, found.representation(), found);
+      respond(exchange, found.representation());
       return true;
     }
     if (directives.malformed()) {
@@ -125,12 +125,12 @@ public final class OriginResponder implements Responder {
       return true;
     }
     if (!directives.blocking()) {
-      respond(exchange, file.representation(directives.skip(), false), found);
+      respond(exchange, file.representation(directives.skip(), false));
       return true;
     }
     switch (lowLatency.decide(directives.msn(), directives.part())) {
       case READY:
-        respond(exchange, file.representation(directives.skip(), true), found);
+        respond(exchange, file.representation(directives.skip(), true));
         return true;
       case TOO_FAR:
         exchange.error(400);
@@ -140,11 +140,13 @@ public final class OriginResponder implements Responder {
     }
   }
 
-  /** Answers with {@code representation}, or the file read from disk when its entry was evicted meanwhile. */
-  private static void respond(Exchange exchange, media.edge.http.Representation representation, Content.Found found) {
+  /**
+   * Answers with {@code representation}; when its entry was evicted meanwhile (for a live playlist: the
+   * watch saw a newer version), looks the file up once more, which finds that version.
+   */
+  private void respond(Exchange exchange, media.edge.http.Representation representation) {
     if (!exchange.respond(representation)) {
-      exchange.cacheResult(CacheResult.DISK);
-      exchange.respond(found.fromDisk());
+      lookup(exchange, true);
     }
   }
 
@@ -197,7 +199,7 @@ public final class OriginResponder implements Responder {
         if (!answerLookup(exchange, content, error, false)) {
           Content.Found found = (Content.Found) content;
           exchange.cacheResult(found.tier());
-          respond(exchange, found.representation(), found);
+          respond(exchange, found.representation());
         }
         return true;
       }

@@ -145,6 +145,29 @@ class OpenFilesTest {
   }
 
   /**
+   * Regression (CI, LowLatencyOriginTest): a live playlist evicted by the watch between its decision and
+   * its send went out from the path, whose new, shorter version was cut off under the old Content-Length.
+   * A per-request source now refuses a file that is no longer the size it was looked up with.
+   */
+  @Test
+  void perRequest_fileReplacedByAnotherVersion_refusedRatherThanSentUnderTheOldHead() throws Exception {
+    Path file = root.resolve("media.m3u8");
+    Files.write(file, segment(1356, 3));
+    FileSource source = FileSource.perRequest(file, 1356);
+    Path next = root.resolve("media.m3u8.tmp");
+    Files.write(next, segment(1320, 4));
+    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.region(0, 1356))
+        .isInstanceOf(FileSource.ChangedException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.chunks(0, 1356, 8192))
+        .isInstanceOf(FileSource.ChangedException.class);
+    FileRegion same = FileSource.perRequest(file, 1320).region(0, 1320);
+    assertThat(same.count()).isEqualTo(1320);
+    same.release();
+  }
+
+  /**
    * Regression (TLS review): a file that shrank after the answer was planned made Netty's
    * ChunkedNioFile return empty chunks for ever, and ChunkedWriteHandler spin on the event loop.
    */
