@@ -77,7 +77,7 @@ public final class OriginResponder implements Responder {
         return;
       }
     }
-    lookup(exchange, false);
+    lookup(exchange, 0);
   }
 
   /** A playlist request's Delivery Directives, when live playlists are served; {@code NONE} for the rest. */
@@ -146,7 +146,7 @@ public final class OriginResponder implements Responder {
    */
   private void respond(Exchange exchange, media.edge.http.Representation representation) {
     if (!exchange.respond(representation)) {
-      lookup(exchange, true);
+      lookup(exchange, 1);
     }
   }
 
@@ -212,8 +212,11 @@ public final class OriginResponder implements Responder {
   }
 
   /** The full lookup, answered back on the exchange's event loop. */
-  private void lookup(Exchange exchange, boolean again) {
-    store.lookup(exchange.path()).whenComplete((content, error) -> onLoop(exchange, () -> afterLookup(exchange, content, error, again)));
+  /** Lookups a playlist gets when its entry keeps being evicted before its answer (a watch seeing new versions). */
+  private static final int PLAYLIST_LOOKUPS = 3;
+
+  private void lookup(Exchange exchange, int earlier) {
+    store.lookup(exchange.path()).whenComplete((content, error) -> onLoop(exchange, () -> afterLookup(exchange, content, error, earlier)));
   }
 
   /** Runs {@code task} on the exchange's event loop. */
@@ -256,7 +259,7 @@ public final class OriginResponder implements Responder {
     return false;
   }
 
-  private void afterLookup(Exchange exchange, Content content, Throwable error, boolean again) {
+  private void afterLookup(Exchange exchange, Content content, Throwable error, int earlier) {
     if (answerLookup(exchange, content, error, true)) {
       return;
     }
@@ -269,10 +272,12 @@ public final class OriginResponder implements Responder {
     if (exchange.respond(found.representation())) {
       return;
     }
-    // Evicted between the lookup and now (a tiny tier under pressure). A playlist is looked up once more:
-    // only from memory can it carry the viewer's token. Anything else goes out from the file at once.
-    if (!again && exchange.propagatesToken()) {
-      lookup(exchange, true);
+    // Evicted between the lookup and now: a tiny tier under pressure, or a live playlist whose watch saw a
+    // newer version. A playlist is looked up again (only from memory can it carry the viewer's token, and
+    // the new version is what a live viewer wants); anything else goes out from the file at once, which
+    // refuses a file that is no longer the version looked up.
+    if (earlier + 1 < PLAYLIST_LOOKUPS && exchange.kind() == ContentKind.PLAYLIST) {
+      lookup(exchange, earlier + 1);
       return;
     }
     exchange.cacheResult(CacheResult.DISK);
