@@ -57,6 +57,9 @@ import static media.edge.config.Settings.LOG_ACCESS_FLUSH;
 import static media.edge.config.Settings.SERVER_ADMIN_PORT;
 import static media.edge.config.Settings.SERVER_BIND;
 import static media.edge.config.Settings.SERVER_DRAIN_TIMEOUT;
+import static media.edge.config.Settings.SERVER_HEADER_TIMEOUT;
+import static media.edge.config.Settings.SERVER_MAX_CONNECTIONS;
+import static media.edge.config.Settings.SERVER_SEND_TIMEOUT;
 import static media.edge.config.Settings.SERVER_FILE_THREADS;
 import static media.edge.config.Settings.SERVER_IDLE_TIMEOUT;
 import static media.edge.config.Settings.SERVER_IO_THREADS;
@@ -126,8 +129,10 @@ public final class ConfigLoader {
     return new EdgeConfig(
         new ServerConfig(
             // The admin port purges: loopback unless an operator opens it (compose and Kubernetes do, with a token).
-            "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
-            TlsConfig.NONE, "auto"),
+            "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10),
+            // nginx's client_header_timeout and send_timeout are 60 s; a player's request head is one packet.
+            Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
+            8192, 16384, 0, 4, List.of(), false, TlsConfig.NONE, "auto"),
         // 1024 folders: a live channel has one per rendition; far below the usual inotify limit of 8192.
         new LibraryConfig(Path.of("./library"), true, 1024),
         // sendfile from 256 KiB: on the machine of bench/RESULTS.md, 400 KB and 3 MB segments went at
@@ -329,6 +334,9 @@ public final class ConfigLoader {
             v.get(SERVER_ADMIN_BIND),
             v.get(SERVER_IDLE_TIMEOUT),
             v.get(SERVER_DRAIN_TIMEOUT),
+            v.get(SERVER_HEADER_TIMEOUT),
+            v.get(SERVER_SEND_TIMEOUT),
+            v.get(SERVER_MAX_CONNECTIONS),
             v.get(SERVER_MAX_URI_BYTES),
             v.get(SERVER_MAX_HEADER_BYTES),
             v.get(SERVER_IO_THREADS),

@@ -25,6 +25,7 @@ import static media.edge.config.ValueTypes.PROXIES;
 import static media.edge.config.ValueTypes.SALT;
 import static media.edge.config.ValueTypes.SOURCES;
 import static media.edge.config.ValueTypes.THREADS;
+import static media.edge.config.ValueTypes.CONNECTIONS_OR_AUTO;
 import static media.edge.config.ValueTypes.COUNT;
 import static media.edge.config.ValueTypes.THREADS_OR_ZERO;
 import static media.edge.config.ValueTypes.TOKEN_KEYS;
@@ -62,6 +63,12 @@ final class Settings {
       setting("server.idle-timeout", POSITIVE_DURATION, c -> c.server().idleTimeout());
   static final Setting<Duration> SERVER_DRAIN_TIMEOUT =
       setting("server.drain-timeout", POSITIVE_DURATION, c -> c.server().drainTimeout());
+  static final Setting<Duration> SERVER_HEADER_TIMEOUT =
+      setting("server.header-timeout", POSITIVE_DURATION, c -> c.server().headerTimeout());
+  static final Setting<Duration> SERVER_SEND_TIMEOUT =
+      setting("server.send-timeout", POSITIVE_DURATION, c -> c.server().sendTimeout());
+  static final Setting<Integer> SERVER_MAX_CONNECTIONS =
+      setting("server.max-connections", CONNECTIONS_OR_AUTO, c -> c.server().maxConnections());
   static final Setting<Integer> SERVER_MAX_URI_BYTES =
       setting("server.max-uri-bytes", LIMIT_BYTES, c -> c.server().maxUriBytes());
   static final Setting<Integer> SERVER_MAX_HEADER_BYTES =
@@ -215,7 +222,7 @@ final class Settings {
   /** Every setting, in the order of {@code config/edge.yaml}; this order also makes errors deterministic. */
   static final List<Setting<?>> ALL = List.of(
       SERVER_BIND, SERVER_PORT, SERVER_ADMIN_PORT, SERVER_ADMIN_BIND, SERVER_IDLE_TIMEOUT, SERVER_DRAIN_TIMEOUT,
-      SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
+      SERVER_HEADER_TIMEOUT, SERVER_SEND_TIMEOUT, SERVER_MAX_CONNECTIONS, SERVER_MAX_URI_BYTES, SERVER_MAX_HEADER_BYTES, SERVER_IO_THREADS, SERVER_FILE_THREADS,
       SERVER_TRUSTED_PROXIES, SERVER_PROXY_PROTOCOL,
       SERVER_TRANSPORT, SERVER_TLS_CERT_FILE, SERVER_TLS_KEY_FILE, SERVER_TLS_RELOAD_INTERVAL,
       LIBRARY_ROOT, LIBRARY_WATCH, LIBRARY_WATCH_MAX_FOLDERS,

@@ -47,6 +47,8 @@ final class ValueTypes {
       integer(0, Integer.MAX_VALUE, "an integer >= 0 (0 means one per core)");
   static final ValueType<Integer> THREADS = integer(1, Integer.MAX_VALUE, "an integer >= 1");
   static final ValueType<Integer> COUNT = integer(0, Integer.MAX_VALUE, "an integer >= 0");
+  static final ValueType<Integer> CONNECTIONS_OR_AUTO =
+      integer(0, 10_000_000, "an integer 0-10000000 (0 means the descriptor limit less a reserve)");
   static final ValueType<Duration> POSITIVE_DURATION = duration(false, "a duration > 0 " + DURATION_FORMS);
   static final ValueType<Duration> DURATION = duration(true, "a duration >= 0 " + DURATION_FORMS);
   static final ValueType<Long> MEMORY_BYTES =

@@ -1,13 +1,16 @@
 package media.edge.edge;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.RejectedExecutionException;
 import media.edge.http.Exchange;
 import media.edge.httpcache.Invalidation;
+import media.edge.upstream.UpstreamCall;
 import media.edge.upstream.UpstreamFailure;
+import media.edge.upstream.UpstreamFlow;
 import media.edge.upstream.UpstreamListener;
 import media.edge.upstream.UpstreamRequest;
 
@@ -16,8 +19,13 @@ import media.edge.upstream.UpstreamRequest;
  * methods (whose success invalidates the stored URL, RFC 9111 section 4.4), answers a fill could not
  * share (private, no-store, Vary: *) and objects too large to buffer.
  *
+ * <p>The body keeps its client's pace: when the client's channel stops being writable the upstream
+ * connection is paused ({@link UpstreamFlow}) until it drains, so twenty viewers that never read a 40 MB
+ * object hold a few buffers each, not the object; one that takes nothing for {@code server.send-timeout}
+ * is cut off ({@link Exchange#whenWritable}). A client that goes away cancels the upstream exchange.
+ *
  * <p>Callbacks arrive on the upstream connection's thread and hop to the exchange's, in order; a body
- * piece, borrowed for the call, is retained for the hop.
+ * piece, borrowed for the call, is retained for the hop. {@link #paused} is confined to the exchange's.
  */
 final class PassThrough implements UpstreamListener {
   private final EdgeCache cache;
@@ -26,6 +34,10 @@ final class PassThrough implements UpstreamListener {
   private final ByteBuf body;
   private final boolean unsafe;
   private volatile boolean headersSent;
+  private volatile UpstreamFlow flow = UpstreamFlow.NONE;
+  private volatile UpstreamCall call;
+  private final ChannelFutureListener clientGone = closed -> cancel();
+  private boolean paused;
   private int status;
 
   /** @param body the request body to send, owned by this object from now on, or null */
@@ -39,9 +51,11 @@ final class PassThrough implements UpstreamListener {
 
   void start() {
     try {
-      cache.upstream().fetch(
+      exchange.channel().closeFuture().addListener(clientGone);
+      call = cache.upstream().fetch(
           new UpstreamRequest(request.method(), request.pathAndQuery(), request.forwarded(), body, request.key()), this);
     } catch (IllegalArgumentException e) {
+      exchange.channel().closeFuture().removeListener(clientGone);
       // The upstream client refused a header or the target (and released the body).
       exchange.error(400);
     }
@@ -59,6 +73,18 @@ final class PassThrough implements UpstreamListener {
         held.release();
       }
     }
+  }
+
+  private void cancel() {
+    UpstreamCall current = call;
+    if (current != null) {
+      current.cancel();
+    }
+  }
+
+  @Override
+  public void onFlow(UpstreamFlow flow) {
+    this.flow = flow;
   }
 
   @Override
@@ -83,15 +109,34 @@ final class PassThrough implements UpstreamListener {
       if (exchange.streaming()) {
         exchange.streamPiece(piece);
         exchange.flush();
+        pace();
       } else {
         piece.release();
       }
     }, piece);
   }
 
+  /** Pauses the upstream while the client cannot take more, until it can (or is cut off). */
+  private void pace() {
+    if (paused || exchange.channel().isWritable()) {
+      return;
+    }
+    paused = true;
+    flow.pause();
+    exchange.whenWritable(() -> {
+      paused = false;
+      if (!exchange.channel().isActive() || exchange.ended()) {
+        cancel(); // cut off or gone: the rest of the body is not worth the upstream's bandwidth
+        return;
+      }
+      flow.resume();
+    });
+  }
+
   @Override
   public void onComplete() {
     onLoop(() -> {
+      exchange.channel().closeFuture().removeListener(clientGone);
       if (exchange.streaming()) {
         exchange.endStream();
       }
@@ -101,6 +146,7 @@ final class PassThrough implements UpstreamListener {
   @Override
   public void onError(UpstreamFailure failure, String message) {
     onLoop(() -> {
+      exchange.channel().closeFuture().removeListener(clientGone);
       if (!headersSent) {
         exchange.error(failure == UpstreamFailure.TIMEOUT ? 504 : 502);
       } else if (!exchange.ended()) {

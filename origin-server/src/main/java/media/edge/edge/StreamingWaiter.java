@@ -13,13 +13,16 @@ import media.edge.http.Exchange;
  * folded into at most one pending task on the exchange's thread, which decides the answer as soon as the
  * headers are known (the same decision as for a stored response: conditionals, a range, compression) and
  * then sends every byte of its window received since the last pass, as retained slices of the fill's body
- * (no copy). An answer that needs the whole body first (a range of unknown length, a playlist carrying
+ * (no copy), as fast as the client takes them: while its channel is not writable the rest waits in the
+ * fill. An answer that needs the whole body first (a range of unknown length, a playlist carrying
  * the viewer's token or compressed) waits for the fill to end and is answered from what it stored.
  *
  * <p>Confined to the exchange's event loop except {@link #signal} and {@link #redirect}, which only
  * schedule work there.
  */
 final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
+  /** The most sent in one piece between two looks at the channel's writability. */
+  static final int MAX_PIECE_BYTES = 256 * 1024;
   private final EdgeResponder responder;
   private final Exchange exchange;
   private final ProxyRequest request;
@@ -122,7 +125,13 @@ final class StreamingWaiter implements FillWaiter, Fill.VaryAware {
     }
     long limit = end >= 0 ? Math.min(end, view.available()) : view.available();
     while (offset < limit) {
-      ByteBuf slice = current.slice(offset, limit);
+      if (!exchange.channel().isWritable()) {
+        // Paced to the reader: the rest waits in the fill, not in this connection's send buffer (where a
+        // TLS connection would hold an encrypted copy of it); cut off after server.send-timeout.
+        exchange.whenWritable(this::schedule);
+        break;
+      }
+      ByteBuf slice = current.slice(offset, Math.min(limit, offset + MAX_PIECE_BYTES));
       offset += slice.readableBytes();
       exchange.streamPiece(slice);
       wrote = true;

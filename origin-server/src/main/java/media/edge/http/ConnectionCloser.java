@@ -4,11 +4,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.codec.DecoderException;
-import java.io.IOException;
-import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ends an HTTP/2 connection that went quiet for {@code server.idle-timeout} or failed. On HTTP/1.1
@@ -19,7 +14,11 @@ import org.slf4j.LoggerFactory;
  */
 @Sharable
 final class ConnectionCloser extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(ConnectionCloser.class);
+  private final ProtocolErrors errors;
+
+  ConnectionCloser(ProtocolErrors errors) {
+    this.errors = errors;
+  }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -30,7 +29,7 @@ final class ConnectionCloser extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    closeAfter(ctx, cause, LOG);
+    errors.closeAfter(ctx, cause);
   }
 
   /** Closes the connection on {@code server.idle-timeout}'s event; false for any other event. */
@@ -40,19 +39,5 @@ final class ConnectionCloser extends ChannelInboundHandlerAdapter {
       return true;
     }
     return false;
-  }
-
-  /**
-   * Closes the connection after an error: what a client causes (a reset or broken pipe, bytes that
-   * do not decode as TLS or HTTP) is routine and logged at debug; anything else is a bug and logged
-   * with its stack trace.
-   */
-  static void closeAfter(ChannelHandlerContext ctx, Throwable cause, Logger log) {
-    if (cause instanceof IOException || cause instanceof DecoderException || cause instanceof SSLException) {
-      log.debug("connection error: {}", cause.toString());
-    } else {
-      log.warn("closing connection after unexpected error", cause);
-    }
-    ctx.close();
   }
 }

@@ -15,7 +15,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * on shutdown, idle keep-alive connections are closed at once and busy ones after their response.
  * An HTTP/2 connection is never marked busy (its streams are): closing it sends GOAWAY, and Netty's
  * HTTP/2 handler waits for the streams in flight, up to {@code server.drain-timeout}, before it closes.
- * Must sit first in the pipeline. Thread-safe (a {@link ChannelGroup} plus channel attributes).
+ * It also holds the line at {@code server.max-connections}: a connection past it is closed on arrival
+ * and counted, before it costs a buffer, so that the process keeps descriptors for its files and
+ * upstreams and {@code /readyz} can tell the load balancer to send new viewers elsewhere.
+ * Must sit first in the pipeline. Thread-safe (a {@link ChannelGroup}, channel attributes, volatile limits).
  */
 @Sharable
 public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
@@ -34,10 +37,28 @@ public final class ConnectionTracker extends ChannelInboundHandlerAdapter {
 
   private final ChannelGroup channels = new DefaultChannelGroup("data", GlobalEventExecutor.INSTANCE);
   private volatile boolean draining;
+  private volatile int max = Integer.MAX_VALUE;
+  private volatile Runnable onRefused = () -> { };
+
+  /** Sets {@code server.max-connections} and what counts a refusal; called once, before the port opens. */
+  public void limit(int max, Runnable onRefused) {
+    this.max = max;
+    this.onRefused = onRefused;
+  }
+
+  /** True when a new connection would be refused. */
+  public boolean full() {
+    return channels.size() >= max;
+  }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     if (draining) {
+      ctx.close();
+      return;
+    }
+    if (full()) {
+      onRefused.run();
       ctx.close();
       return;
     }

@@ -59,7 +59,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
   private final Responder responder;
   private final Http2RequestCodec streamCodec = new Http2RequestCodec();
   private final Http2Streams streamsHandler;
-  private final ConnectionCloser closer = new ConnectionCloser();
+  private final ConnectionCloser closer;
   private final ChannelInitializer<Http2StreamChannel> streams =
       new ChannelInitializer<>() {
         @Override
@@ -90,8 +90,10 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             b.config.http().gzipPlaylists(),
             b.config.tokens().setCookie(),
             b.responder,
-            b.cmcd);
+            b.cmcd,
+            server.sendTimeout().toNanos());
     this.gate = new RequestGate(front);
+    this.closer = new ConnectionCloser(front.protocolErrors);
     this.streamsHandler = new Http2Streams(gate);
   }
 
@@ -125,7 +127,8 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     }
     Http1Wire wire = new Http1Wire(gate, !secure);
     Http1Decoder decoder =
-        new Http1Decoder(wire, server.maxUriBytes(), server.maxHeaderBytes(), responder::bodyAllowance);
+        new Http1Decoder(
+            wire, server.maxUriBytes(), server.maxHeaderBytes(), responder::bodyAllowance, server.headerTimeout().toNanos());
     wire.decoder(decoder);
     pipeline.addLast("http1", decoder);
   }

@@ -9,12 +9,17 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import media.edge.cmcd.Cmcd;
 import media.edge.hls.ContentKind;
 import media.edge.hls.PlaylistRewriter;
 import media.edge.metrics.CacheResult;
+import media.edge.metrics.CutOff;
 import media.edge.token.TokenQuery;
 import media.edge.token.TokenVerifier;
 
@@ -29,6 +34,15 @@ import media.edge.token.TokenVerifier;
  * back to {@link #executor()} before touching it.
  */
 public final class Exchange implements ChannelFutureListener, TokenLocator.Sink {
+  /**
+   * Bytes that may wait in one connection's send buffer while a streamed body is relayed. Streams are
+   * paced by the channel's writability ({@link #whenWritable}), so only a writer that ignores it gets
+   * near this; past it the client is cut off rather than let it hold the server's memory.
+   */
+  static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+  /** The exchange waiting on a channel for it to become writable again. */
+  private static final AttributeKey<Exchange> PAUSED = AttributeKey.valueOf("edge.paused");
+
   private final Front front;
   private final ChannelHandlerContext ctx;
   private final Wire wire;
@@ -46,6 +60,9 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
   private TokenVerifier.Verdict verdict;
   private Cmcd cmcd = Cmcd.NONE;
   private boolean ended;
+  /** What runs when the paused client can take more, and the timer that cuts it off meanwhile. */
+  private Runnable onWritable;
+  private ScheduledFuture<?> stall;
 
   // The head of the answer, as the wire encodes it.
   int status;
@@ -390,10 +407,84 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
     return wire.streaming(this);
   }
 
-  /** Sends the next piece of a streamed body; takes ownership of {@code piece}. */
+  /**
+   * Sends the next piece of a streamed body; takes ownership of {@code piece}. A client whose connection
+   * already queues {@link #MAX_QUEUED_BYTES} is cut off instead (counted): the caller sees
+   * {@link #streaming()} turn false.
+   */
   public void streamPiece(ByteBuf piece) {
+    if (ended) {
+      piece.release();
+      return;
+    }
+    ChannelOutboundBuffer out = ConnectionTracker.connection(ctx.channel()).unsafe().outboundBuffer();
+    if (out != null && out.totalPendingWriteBytes() > MAX_QUEUED_BYTES) {
+      piece.release();
+      front.metrics.cutOff(CutOff.QUEUE_FULL);
+      abortStream();
+      return;
+    }
     bodyBytes += piece.readableBytes();
     wire.piece(this, piece);
+  }
+
+  /**
+   * Runs {@code task} on this exchange's event loop once its client can take more: now when the
+   * channel is writable (or already closed), else when it becomes writable. This is how a relayed body
+   * keeps pace with its reader, so a client that reads slowly holds a few buffers, not the object. A
+   * client that takes nothing for {@code server.send-timeout} is cut off: counted, its channel closed
+   * (on HTTP/2, its stream reset); {@code task} then runs and finds the channel inactive.
+   */
+  public void whenWritable(Runnable task) {
+    Channel channel = ctx.channel();
+    if (channel.isWritable() || !channel.isActive() || ended) {
+      task.run();
+      return;
+    }
+    onWritable = task;
+    channel.attr(PAUSED).set(this);
+    if (stall == null) {
+      stall = ctx.executor().schedule(this::stalled, front.sendTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Called by the last handler of the channel's pipeline on each writability change (and when it goes
+   * inactive): runs what the exchange paused on it waits to do.
+   */
+  static void writabilityChanged(Channel channel) {
+    if (!channel.isWritable() && channel.isActive()) {
+      return;
+    }
+    Exchange paused = channel.attr(PAUSED).getAndSet(null);
+    if (paused != null) {
+      paused.resumeWriting();
+    }
+  }
+
+  private void resumeWriting() {
+    cancelStall();
+    Runnable task = onWritable;
+    onWritable = null;
+    if (task != null) {
+      task.run();
+    }
+  }
+
+  private void stalled() {
+    stall = null;
+    if (onWritable == null || ended) {
+      return;
+    }
+    front.metrics.cutOff(CutOff.SEND_TIMEOUT);
+    ctx.channel().close(); // goes inactive: writabilityChanged runs the task, which sees the client gone
+  }
+
+  private void cancelStall() {
+    if (stall != null) {
+      stall.cancel(false);
+      stall = null;
+    }
   }
 
   /** Sends what was written so far; pieces are not flushed one by one. */
@@ -443,6 +534,11 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
   }
 
   private void record(boolean success) {
+    cancelStall();
+    if (onWritable != null) {
+      onWritable = null;
+      ctx.channel().attr(PAUSED).compareAndSet(this, null);
+    }
     ConnectionTracker.idle(ctx.channel());
     long nanos = System.nanoTime() - startNanos;
     long bytes = success ? bodyBytes : 0;

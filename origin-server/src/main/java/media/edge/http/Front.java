@@ -24,6 +24,10 @@ final class Front {
   final boolean setCookie;
   final Responder responder;
   final CmcdReader cmcd;
+  /** {@code server.send-timeout}: how long a paused answer waits for its client. */
+  final long sendTimeoutNanos;
+  /** Counts and quietly logs what ends connections in error. */
+  final ProtocolErrors protocolErrors;
 
   Front(
       HttpDates dates,
@@ -37,7 +41,8 @@ final class Front {
       boolean gzipPlaylists,
       boolean setCookie,
       Responder responder,
-      CmcdReader cmcd) {
+      CmcdReader cmcd,
+      long sendTimeoutNanos) {
     this.dates = dates;
     this.cors = cors;
     this.tokens = tokens;
@@ -50,5 +55,7 @@ final class Front {
     this.setCookie = setCookie;
     this.responder = responder;
     this.cmcd = cmcd;
+    this.sendTimeoutNanos = sendTimeoutNanos;
+    this.protocolErrors = new ProtocolErrors(metrics);
   }
 }

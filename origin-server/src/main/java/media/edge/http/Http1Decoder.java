@@ -7,7 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
 /**
@@ -25,7 +27,9 @@ import java.util.function.ToIntFunction;
  * Transfer-Encoding, or Transfer-Encoding on HTTP/1.0 (400: request smuggling); no {@code Host} on
  * HTTP/1.1, several, or one that is not an authority (400, RFC 9112 section 3.2); a transfer coding other
  * than chunked (501); an {@code Expect} field other than {@code 100-continue} (417); a body larger than its
- * method's allowance (413); in a chunked body, a chunk-size line outside RFC 9112 section 7.1.1's grammar
+ * method's allowance (413), or larger than GET's for a request whose token the {@link Sink} refuses (403,
+ * before the body is read); a request not whole within {@code server.header-timeout} of its first byte
+ * (408); in a chunked body, a chunk-size line outside RFC 9112 section 7.1.1's grammar
  * or a trailer line that is not a field (400), trailers over 8 KiB (431). Empty lines before a request
  * line are skipped, as RFC 9112 section 2.2 asks; a first byte that no method begins with (a TLS
  * handshake, garbage) is refused at once, without waiting for the end of a line.
@@ -39,10 +43,23 @@ import java.util.function.ToIntFunction;
  * instance per connection; confined to its event loop.
  */
 final class Http1Decoder extends ChannelInboundHandlerAdapter {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Http1Decoder.class);
   /** Receives each decoded (or failed) request. */
   interface Sink {
     void request(ChannelHandlerContext ctx, Http1Request request);
+
+    /**
+     * Whether a body larger than GET's allowance may be read for {@code request}, judged on its head alone
+     * (its token): no unauthenticated client gets to make the server hold a large body. False refuses it
+     * with 403 before a byte of the body is kept.
+     */
+    default boolean admitsBody(ChannelHandlerContext ctx, Http1Request request) {
+      return true;
+    }
+
+    /** The connection failed ({@code cause}): count it and close. */
+    default void failed(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   static final int MAX_FIELDS = 128;
@@ -66,6 +83,9 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
   private final int maxLineBytes;
   private final int maxHeaderBytes;
   private final ToIntFunction<HttpMethod> bodyAllowance;
+  private final long headerTimeoutNanos;
+  /** Fires {@link #headerTimeoutNanos} after the first byte of a request still incomplete; null when none. */
+  private ScheduledFuture<?> headerTimer;
   private ByteBuf buffer;
   /** A request is being answered: nothing more is decoded until {@link #resume}. */
   private boolean busy;
@@ -99,10 +119,20 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
    *     PUT bodies upstream)
    */
   Http1Decoder(Sink sink, int maxLineBytes, int maxHeaderBytes, ToIntFunction<HttpMethod> bodyAllowance) {
+    this(sink, maxLineBytes, maxHeaderBytes, bodyAllowance, 0);
+  }
+
+  /**
+   * @param headerTimeoutNanos time a request may take to arrive whole from its first byte
+   *     ({@code server.header-timeout}); 0 for no limit
+   */
+  Http1Decoder(
+      Sink sink, int maxLineBytes, int maxHeaderBytes, ToIntFunction<HttpMethod> bodyAllowance, long headerTimeoutNanos) {
     this.sink = sink;
     this.maxLineBytes = maxLineBytes;
     this.maxHeaderBytes = maxHeaderBytes;
     this.bodyAllowance = bodyAllowance;
+    this.headerTimeoutNanos = headerTimeoutNanos;
   }
 
   @Override
@@ -118,6 +148,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
     append(ctx, in);
     if (!busy) {
       decode(ctx);
+      timeIncomplete(ctx);
     } else if (buffer != null && buffer.readableBytes() > MAX_BUFFERED_BYTES && !paused) {
       paused = true;
       ctx.channel().config().setAutoRead(false);
@@ -141,18 +172,66 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ConnectionCloser.closeAfter(ctx, cause, LOG);
+    sink.failed(ctx, cause);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseBuffered();
+    cancelHeaderTimer();
+  }
+
+  /**
+   * Starts the clock on a request that has begun to arrive and is not complete: it must be whole within
+   * {@code server.header-timeout} of now, however its bytes trickle in (a slowloris client sends one
+   * every few seconds, which an idle timeout never sees). Pipelined requests waiting behind an answer are
+   * not timed: they wait for us, not for the client.
+   */
+  private void timeIncomplete(ChannelHandlerContext ctx) {
+    boolean incomplete = waiting != null || buffer != null && buffer.isReadable();
+    if (headerTimeoutNanos <= 0 || busy || failed || !incomplete || headerTimer != null) {
+      return;
+    }
+    headerTimer = ctx.executor().schedule(() -> headerTimedOut(ctx), headerTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void headerTimedOut(ChannelHandlerContext ctx) {
+    headerTimer = null;
+    if (busy || failed || !ctx.channel().isActive()) {
+      return;
+    }
+    if (waiting != null) {
+      waiting.release();
+      waiting = null;
+    }
+    if (chunked != null) {
+      chunked.release();
+      chunked = null;
+    }
+    partial = null;
+    scanned = 0;
+    fail(ctx, Request.Failure.TIMEOUT);
+  }
+
+  private void cancelHeaderTimer() {
+    if (headerTimer != null) {
+      headerTimer.cancel(false);
+      headerTimer = null;
+    }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     releaseBuffered();
+    cancelHeaderTimer();
+    Exchange.writabilityChanged(ctx.channel());
     super.channelInactive(ctx);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    Exchange.writabilityChanged(ctx.channel());
+    super.channelWritabilityChanged(ctx);
   }
 
   private void releaseBuffered() {
@@ -180,6 +259,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
       return;
     }
     decode(ctx);
+    timeIncomplete(ctx);
     if (!busy && paused) {
       paused = false;
       ctx.channel().config().setAutoRead(true);
@@ -263,6 +343,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, Http1Request request) {
+    cancelHeaderTimer();
     busy = true;
     sink.request(ctx, request);
   }
@@ -544,6 +625,15 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
     int allowance = bodyAllowance.applyAsInt(request.method());
     if (contentLength > allowance) {
       throw BODY_TOO_LARGE;
+    }
+    if ((isChunked ? allowance : contentLength) > Responder.BODILESS_ALLOWANCE && !sink.admitsBody(ctx, request)) {
+      // Refused on its head: the body is not read, so the connection's framing is lost and it closes.
+      failed = true;
+      buffer.release();
+      buffer = null;
+      request.refuse(Request.Failure.FORBIDDEN);
+      dispatch(ctx, request);
+      return;
     }
     waiting = request;
     bodyRemaining = isChunked ? -1 : contentLength;

@@ -65,6 +65,11 @@ final class Http1Request extends Request {
     return request;
   }
 
+  /** Marks a decoded request as refused: the gate answers {@code failure}'s status. */
+  void refuse(Failure failure) {
+    this.failure = failure;
+  }
+
   /** True when the decoder may use this object for the next request. */
   boolean reusable() {
     return released && !detached;

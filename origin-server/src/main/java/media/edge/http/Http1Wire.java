@@ -67,6 +67,16 @@ final class Http1Wire extends Wire implements Http1Decoder.Sink {
   }
 
   @Override
+  public void failed(ChannelHandlerContext ctx, Throwable cause) {
+    gate.front().protocolErrors.closeAfter(ctx, cause);
+  }
+
+  @Override
+  public boolean admitsBody(ChannelHandlerContext ctx, Http1Request request) {
+    return gate.admitsBody(ctx, request);
+  }
+
+  @Override
   void send(Exchange exchange, ByteBuf body) {
     ByteBuf head = head(exchange, false);
     if (body == null) {
@@ -75,7 +85,9 @@ final class Http1Wire extends Wire implements Http1Decoder.Sink {
     }
     exchange.bodyBytes = body.readableBytes();
     ctx.write(head, ctx.voidPromise());
-    ctx.writeAndFlush(body).addListener(exchange);
+    // Under TLS a large body goes in slices, as fast as the client reads (see SliceChunks).
+    Object out = !zeroCopy && body.readableBytes() > FILE_CHUNK_BYTES ? new SliceChunks(body, FILE_CHUNK_BYTES) : body;
+    ctx.writeAndFlush(out).addListener(exchange);
   }
 
   @Override

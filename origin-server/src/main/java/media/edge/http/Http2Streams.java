@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands each HTTP/2 stream's request to the gate with a {@link Http2Wire} of its own.
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 @Sharable
 final class Http2Streams extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(Http2Streams.class);
-
   private final RequestGate gate;
 
   Http2Streams(RequestGate gate) {
@@ -33,7 +29,19 @@ final class Http2Streams extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    Exchange.writabilityChanged(ctx.channel()); // the stream's: its window and the connection's buffer
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    Exchange.writabilityChanged(ctx.channel());
+    super.channelInactive(ctx);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ConnectionCloser.closeAfter(ctx, cause, LOG);
+    gate.front().protocolErrors.closeAfter(ctx, cause);
   }
 }

@@ -32,7 +32,11 @@ public abstract class Request {
     /** 501: a transfer coding other than chunked. */
     TRANSFER_CODING(501),
     /** 417: an {@code Expect} other than {@code 100-continue}. */
-    EXPECTATION(417);
+    EXPECTATION(417),
+    /** 408: the request did not arrive whole within {@code server.header-timeout}. */
+    TIMEOUT(408),
+    /** 403: a large body refused on its head, for its token, before it was read. */
+    FORBIDDEN(403);
 
     private final int status;
 

@@ -53,12 +53,15 @@ final class RequestGate {
     }
     Request.Failure failure = request.failure();
     if (failure != null) {
-      front.metrics.rejected(switch (failure) {
-        case URI_TOO_LONG -> Rejection.URI_TOO_LONG;
-        case HEADERS_TOO_LARGE -> Rejection.HEADERS_TOO_LARGE;
-        case BODY_TOO_LARGE -> Rejection.BODY_TOO_LARGE;
-        default -> Rejection.MALFORMED;
-      });
+      if (failure != Request.Failure.FORBIDDEN) { // counted by admitsBody, by its reason
+        front.metrics.rejected(switch (failure) {
+          case URI_TOO_LONG -> Rejection.URI_TOO_LONG;
+          case HEADERS_TOO_LARGE -> Rejection.HEADERS_TOO_LARGE;
+          case BODY_TOO_LARGE -> Rejection.BODY_TOO_LARGE;
+          case TIMEOUT -> Rejection.HEADER_TIMEOUT;
+          default -> Rejection.MALFORMED;
+        });
+      }
       exchange.closeAfter();
       exchange.error(failure.status());
       return;
@@ -115,6 +118,47 @@ final class RequestGate {
       exchange.cmcd(readCmcd(request));
     }
     responder.respond(exchange);
+  }
+
+  /**
+   * Whether a request may send a body larger than GET's allowance, judged on its head before any of the
+   * body is read: its path must be one the gate would serve and its token must admit it. Counts a
+   * refusal (by token reason, or as a bad path); the decoder then answers 403 and closes.
+   */
+  boolean admitsBody(ChannelHandlerContext ctx, Request request) {
+    String rawPath = request.rawPath();
+    if (rawPath == null) {
+      front.metrics.rejected(Rejection.BAD_PATH);
+      return false;
+    }
+    Located located = new Located();
+    front.tokens.locate(rawPath, request, located);
+    SafePath path = SafePath.parse(located.path);
+    if (path.outcome() != SafePath.Outcome.OK) {
+      front.metrics.rejected(Rejection.BAD_PATH);
+      return false;
+    }
+    String client = front.proxies.client(ConnectionTracker.connection(ctx.channel()), request);
+    TokenVerifier.Verdict verdict = front.tokens.check(located.token, located.malformed, path.slashed(), client);
+    if (!verdict.accepted()) {
+      front.metrics.tokenRejected(verdict.rejection());
+      return false;
+    }
+    return true;
+  }
+
+  /** What the token locator found in a head, for {@link #admitsBody}. */
+  private static final class Located implements TokenLocator.Sink {
+    String token;
+    String path;
+    boolean malformed;
+
+    @Override
+    public void located(String token, TokenLocator.Source source, String path, boolean malformed) {
+      this.token = token;
+      this.path = path;
+      this.malformed = malformed;
+    }
   }
 
   private static final AsciiString CMCD_REQUEST = AsciiString.cached("cmcd-request");

@@ -57,6 +57,9 @@ public final class EdgeMetrics implements AutoCloseable {
   private final Counter[] responseBytes;
   private final Counter[] rejections;
   private final Counter[] tokenRejections;
+  private final Counter[] cutOffs;
+  private final Counter[] protocolErrors;
+  private final Counter connectionsRefused;
 
   private EdgeMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -90,6 +93,26 @@ public final class EdgeMetrics implements AutoCloseable {
               .tag("reason", reason.tag())
               .register(registry);
     }
+    this.cutOffs = new Counter[CutOff.values().length];
+    for (CutOff reason : CutOff.values()) {
+      cutOffs[reason.ordinal()] =
+          Counter.builder("edge.clients.cut.off")
+              .description("Answers cut off because their client stopped taking bytes, by reason")
+              .tag("reason", reason.tag())
+              .register(registry);
+    }
+    this.protocolErrors = new Counter[ProtocolError.values().length];
+    for (ProtocolError reason : ProtocolError.values()) {
+      protocolErrors[reason.ordinal()] =
+          Counter.builder("edge.protocol.errors")
+              .description("Connections ended by an error (resets, bad TLS or HTTP/2, undecodable bytes), by reason")
+              .tag("reason", reason.tag())
+              .register(registry);
+    }
+    this.connectionsRefused =
+        Counter.builder("edge.connections.refused")
+            .description("Data connections closed on arrival because server.max-connections were open")
+            .register(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -212,6 +235,21 @@ public final class EdgeMetrics implements AutoCloseable {
   /** Counts a request refused for {@code reason}. */
   public void rejected(Rejection reason) {
     rejections[reason.ordinal()].increment();
+  }
+
+  /** Counts an answer cut off because of its client. */
+  public void cutOff(CutOff reason) {
+    cutOffs[reason.ordinal()].increment();
+  }
+
+  /** Counts a connection ended by an error. */
+  public void protocolError(ProtocolError reason) {
+    protocolErrors[reason.ordinal()].increment();
+  }
+
+  /** Counts a connection refused at {@code server.max-connections}. */
+  public void connectionRefused() {
+    connectionsRefused.increment();
   }
 
   /** Counts a request refused for its token. */

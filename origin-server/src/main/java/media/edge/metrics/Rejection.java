@@ -19,7 +19,9 @@ public enum Rejection {
   /** A request body larger than allowed (413). */
   BODY_TOO_LARGE("body_too_large"),
   /** A request that already passed through this node (its own name in {@code Via}): 508. */
-  LOOP("loop");
+  LOOP("loop"),
+  /** A request that did not arrive whole within {@code server.header-timeout} of its first byte (408). */
+  HEADER_TIMEOUT("header_timeout");
 
   private final String tag;
 

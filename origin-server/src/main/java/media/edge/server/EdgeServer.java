@@ -81,6 +81,7 @@ public final class EdgeServer implements AutoCloseable {
   private AccessLog accessLog;
   private final ConnectionTracker connections = new ConnectionTracker();
   private final Readiness readiness = new Readiness();
+  private int maxConnections;
   private String transport;
   private String nodeName;
   private EdgeCache edge;
@@ -118,6 +119,8 @@ public final class EdgeServer implements AutoCloseable {
     accessLog = resources.add(openAccessLog(config.log(), clock), () -> accessLog.close());
     cmcd = CmcdReader.create(config.cmcd(), config.tokens().name(), metrics.registry(), ticker);
     metrics.bindAccessLog(accessLog, AccessLog::dropped);
+    Headroom.directMemory(config.cache().memoryBytes(), io.netty.util.internal.PlatformDependent.maxDirectMemory())
+        .ifPresent(LOG::warn);
     memory = resources.add(new MemoryTier(config.cache().memoryBytes(), ticker), () -> memory.close());
     fileIo = resources.add(FileIoExecutor.create(config.server().fileThreads()), () -> {
       fileIo.shutdown();
@@ -161,6 +164,9 @@ public final class EdgeServer implements AutoCloseable {
     metrics.bindMemoryTier(memory);
     metrics.bindAllocator(PooledByteBufAllocator.DEFAULT);
     metrics.bindConnections(connections::open);
+    maxConnections = Headroom.maxConnections(config.server().maxConnections(), Headroom.descriptorLimit());
+    connections.limit(maxConnections, metrics::connectionRefused);
+    readiness.capacity(connections::full);
     bind(chosen, policy, clock, responder);
   }
 
@@ -333,14 +339,15 @@ public final class EdgeServer implements AutoCloseable {
     resources.add(() -> adminChannel.close().syncUninterruptibly());
     readiness.ready();
     LOG.info(
-        "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes",
+        "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes, at most {} connections",
         config.library().root() == null ? "" : config.library().root(),
         edge == null ? "" : " in front of " + config.upstream().urls() + " as " + nodeName,
         port(),
         tls == null ? "HTTP/1.1" : "HTTPS, h2 and http/1.1, TLS by " + tls.provider(),
         adminPort(),
         transport,
-        config.cache().memoryBytes());
+        config.cache().memoryBytes(),
+        maxConnections);
   }
 
   /** The admin token: inline, or the trimmed content of {@code admin.token-file}; "" for none. */

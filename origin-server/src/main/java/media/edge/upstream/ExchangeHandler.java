@@ -171,7 +171,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent idle) {
       // Before the headers the response timeout applies; between exchanges idleness is normal.
-      if (listener != null && headersSeen && idle.state() == IdleState.READER_IDLE) {
+      // Nor while the body is paused for a slow client: the client's own send timeout watches that.
+      if (listener != null && headersSeen && idle.state() == IdleState.READER_IDLE && !ReadPacing.paused(ctx.channel())) {
         fail(UpstreamFailure.TIMEOUT, "no body bytes for " + idleTimeoutMillis + " ms");
       }
       return;

@@ -46,6 +46,7 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
   private int status;
   private boolean done;
   private boolean cancelled;
+  private ReadPacing pacing;
 
   Fetch(
       UpstreamRequest request,
@@ -126,6 +127,12 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
   @Override
   public void onResponse(HttpResponse response) {
     status = response.status().code();
+    pacing = new ReadPacing(channel);
+    try {
+      listener.onFlow(pacing);
+    } catch (RuntimeException e) {
+      LOG.warn("upstream listener failed in onFlow", e);
+    }
     try {
       listener.onHeaders(response, candidate().upstream().name());
     } catch (RuntimeException e) {
@@ -144,6 +151,7 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
 
   @Override
   public void onEnd(boolean reusable) {
+    endPacing();
     candidate().pool().release(channel, reusable);
     if (done) {
       return;
@@ -161,6 +169,7 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
   @Override
   public void onFailure(UpstreamFailure failure, Progress progress, String detail) {
     Candidate failed = candidate();
+    endPacing();
     failed.pool().release(channel, false);
     if (context.isClosed()) {
       fail(UpstreamFailure.CLOSED, "client closed");
@@ -174,6 +183,14 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
       return;
     }
     fail(failure, detail);
+  }
+
+  /** Reading goes on again before the connection is released: a late pause must not hold it. */
+  private void endPacing() {
+    if (pacing != null) {
+      pacing.end();
+      pacing = null;
+    }
   }
 
   private Candidate candidate() {

@@ -16,6 +16,12 @@ public interface UpstreamListener {
    */
   void onHeaders(HttpResponse response, String upstream);
 
+  /**
+   * How to pace the response's body to this listener's reader; called before {@link #onHeaders}. A
+   * listener that relays the body to a client pauses it while the client cannot take more.
+   */
+  default void onFlow(UpstreamFlow flow) {}
+
   /** A piece of the body, in order. Borrowed: valid only during the call; retain or copy it to keep it. */
   void onContent(ByteBuf chunk);
 

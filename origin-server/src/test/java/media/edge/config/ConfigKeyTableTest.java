@@ -49,6 +49,9 @@ class ConfigKeyTableTest {
     sample("server.admin-bind", "0.0.0.0", "0.0.0.0", c -> c.server().adminBind());
     sample("server.idle-timeout", "90s", Duration.ofSeconds(90), c -> c.server().idleTimeout());
     sample("server.drain-timeout", "1m", Duration.ofMinutes(1), c -> c.server().drainTimeout());
+    sample("server.header-timeout", "5s", Duration.ofSeconds(5), c -> c.server().headerTimeout());
+    sample("server.send-timeout", "2m", Duration.ofMinutes(2), c -> c.server().sendTimeout());
+    sample("server.max-connections", "2000", 2000, c -> c.server().maxConnections());
     sample("server.max-uri-bytes", "4KiB", 4096, c -> c.server().maxUriBytes());
     sample("server.max-header-bytes", "32KiB", 32768, c -> c.server().maxHeaderBytes());
     sample("server.io-threads", "2", 2, c -> c.server().ioThreads());

@@ -41,8 +41,8 @@ class ConfigLoaderTest {
     EdgeConfig c = ConfigLoader.defaults();
 
     assertThat(c.server()).isEqualTo(new ServerConfig(
-        "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10), 8192, 16384, 0, 4, List.of(), false,
-        TlsConfig.NONE, "auto"));
+        "0.0.0.0", 8080, 8081, "127.0.0.1", Duration.ofSeconds(60), Duration.ofSeconds(10),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 0, 8192, 16384, 0, 4, List.of(), false, TlsConfig.NONE, "auto"));
     assertThat(c.library().root()).isEqualTo(Path.of("./library"));
     assertThat(c.cache()).isEqualTo(new CacheConfig(536_870_912L, 16_777_216L, Duration.ofSeconds(1), 262_144L, Duration.ofMinutes(1), 4096));
     assertThat(c.http().gzipPlaylists()).isTrue();
@@ -335,7 +335,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), withLibrary(Map.of())))
         .hasMessage(yaml + ":2:3 server.prot: unknown key (expected one of: bind, port, admin-port, admin-bind, idle-timeout,"
-            + " drain-timeout, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, transport, tls)")
+            + " drain-timeout, header-timeout, send-timeout, max-connections, max-uri-bytes, max-header-bytes, io-threads, file-threads, trusted-proxies, proxy-protocol, transport, tls)")
         .satisfies(e -> assertThat(((ConfigException) e).key()).hasValue("server.prot"));
   }
 
