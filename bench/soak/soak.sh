@@ -29,8 +29,8 @@
 # file's length).
 #
 # Faults, on a schedule scaled to DURATION (faults.csv records each window):
-#   origin flap     every FLAP_EVERY [DURATION/15, at least 8 s] the origin is stopped (SIGTERM) for
-#                   FLAP_DOWN [FLAP_EVERY/4] seconds, then started again
+#   origin flap     every FLAP_EVERY [DURATION/15, at least 30 s] the origin is stopped (SIGTERM) for
+#                   FLAP_DOWN [FLAP_EVERY/8, at least 2 s] seconds, then started again (its JVM start adds ~10 s here)
 #   parent restart  every PARENT_EVERY [DURATION/3] the parent is stopped and started at once (the
 #                   edge marks it down, goes to the origin, and brings it back by health check)
 #   purges          every PURGE_EVERY [10 s] an exact PURGE of a popular object and, every third time,
@@ -55,8 +55,8 @@ OBJECTS=${OBJECTS:-10000}
 THREADS=${THREADS:-8}
 MISS=${MISS:-0.05}
 ZIPF=${ZIPF:-1.0}
-FLAP_EVERY=${FLAP_EVERY:-$(( DURATION / 15 > 8 ? DURATION / 15 : 8 ))}
-FLAP_DOWN=${FLAP_DOWN:-$(( FLAP_EVERY / 4 > 1 ? FLAP_EVERY / 4 : 1 ))}
+FLAP_EVERY=${FLAP_EVERY:-$(( DURATION / 15 > 30 ? DURATION / 15 : 30 ))}
+FLAP_DOWN=${FLAP_DOWN:-$(( FLAP_EVERY / 8 > 2 ? FLAP_EVERY / 8 : 2 ))}
 PARENT_EVERY=${PARENT_EVERY:-$(( DURATION / 3 ))}
 PURGE_EVERY=${PURGE_EVERY:-10}
 GRACE=${GRACE:-5}
