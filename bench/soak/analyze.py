@@ -93,6 +93,31 @@ def main():
                 % (node, float(rows[-1]["disk_bytes"]) / 2**20, float(rows[-1]["disk_entries"] or 0),
                    rows[-1]["disk_errors"] or "?"))
 
+    # Gauges against the folder: the edge's disk gauges at the end (scraped once the load stopped)
+    # against a walk of its disk folder (regular files named after a hash, links not followed).
+    for node in ("edge", "parent"):
+        metrics = os.path.join(out, "%s-metrics-end.txt" % node)
+        folder = os.path.join(out, "run", "%s-disk" % node)
+        if not os.path.exists(metrics) or not os.path.isdir(folder):
+            continue
+        gauges = {}
+        with open(metrics) as f:
+            for line in f:
+                for name in ("edge_cache_bytes", "edge_cache_entries"):
+                    if line.startswith(name + "{") and 'tier="disk"' in line:
+                        gauges[name] = float(line.split()[-1])
+        entries = size = 0
+        for dirpath, _, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(dirpath, name)
+                if len(name) == 64 and not os.path.islink(path) and os.path.isfile(path):
+                    entries += 1
+                    size += os.path.getsize(path)
+        say("%s disk gauges at the end: %d entries, %d bytes; folder: %d entries, %d bytes"
+            % (node, gauges.get("edge_cache_entries", -1), gauges.get("edge_cache_bytes", -1), entries, size))
+        if gauges.get("edge_cache_entries") != entries or gauges.get("edge_cache_bytes") != size:
+            failed.append("%s disk gauges differ from its folder" % node)
+
     # 3. errors outside faults
     windows = [(float(f["start"]), float(f["end"]) + args.grace, f["kind"]) for f in faults]
     say("faults injected: %s" % ", ".join(

@@ -45,7 +45,9 @@
 #   3. no error answers outside the injected faults: every error (a status other than 200/404 as
 #      expected, a short body, a refused or reset connection) falls within a fault window widened by
 #      GRACE [5] s after it ends (a request in flight when the origin stopped);
-#   4. every purge answered 200, the unauthenticated one 401.
+#   4. every purge answered 200, the unauthenticated one 401;
+#   5. the edge's and the parent's disk gauges (edge_cache_bytes/entries{tier="disk"}), scraped once the
+#      load has stopped, equal a walk of their disk folders.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
