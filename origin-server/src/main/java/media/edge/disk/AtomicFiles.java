@@ -31,13 +31,24 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
+   * {@link #writeTemp}'s shape, so that the tier's tests can stand in a file system that fails as a
+   * full or read-only one does, which a test cannot make happen for real without mounting one.
+   */
+  @FunctionalInterface
+  interface TempWriter {
+    Path writeTemp(Path target, ByteBuffer header, ByteBuf body, FileTime modified) throws IOException;
+  }
+
+  /**
    * Writes {@code header} then {@code body}'s readable bytes (left unconsumed) to a new temporary
    * file next to {@code target}, with {@code modified} as its modification time, and syncs it.
    * Returns the temporary file, to be {@link #publish published}; deletes it when anything fails.
+   * The folder must exist: creating it is the caller's, who knows which links it must not follow
+   * ({@link EntryPaths#ensureFolders}). The temporary file is created exclusively, so a link planted
+   * at its name is never written through.
    */
   static Path writeTemp(Path target, ByteBuffer header, ByteBuf body, FileTime modified) throws IOException {
     Path folder = target.getParent();
-    Files.createDirectories(folder);
     Path temp = folder.resolve(
         target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
     boolean written = false;
@@ -60,7 +71,10 @@ final class AtomicFiles {
     }
   }
 
-  /** Atomically gives {@code temp} the name {@code target}, replacing what was there. */
+  /**
+   * Atomically gives {@code temp} the name {@code target}, replacing what was there: a file or a link
+   * (the link itself, never its target). A folder at {@code target} makes it fail (EISDIR).
+   */
   static void publish(Path temp, Path target) throws IOException {
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

@@ -8,9 +8,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,8 +44,19 @@ import org.slf4j.LoggerFactory;
  *       exceed the capacity, the least recently used are deleted, in batches down to 95% of it.
  *   <li><b>Reads</b> load the whole file into one direct buffer and check it ({@link EntryFormat});
  *       anything wrong deletes the file and answers null, so that the caller refetches.
- *   <li><b>Errors</b>: a failed write or deletion suspends writes for 30 seconds of the injected
- *       clock ({@link #degraded}); reads go on. Nothing throws to the caller.
+ *   <li><b>Errors</b> cost as little as their cause. A failure of one entry's path (a folder, a link
+ *       or an unwritable file where the entry should be: EISDIR, EACCES, ENOTEMPTY, ELOOP, ...)
+ *       costs that entry alone: it is counted ({@code reason="write"} or {@code "read"}), a link or
+ *       an empty folder at the path is deleted (never a link's target, never a folder with anything
+ *       in it), the index forgets what is no longer there, and the key is not written again for the
+ *       suspension time ({@link BlockedEntries}), so that a hot key with a bad path does not fail
+ *       once per fill. Only a disk-wide failure (full, read-only, out of descriptors, EIO: see {@link
+ *       DiskErrors#diskWide}), a failure of the cache folder itself or of the ban list, or three
+ *       distinct entries failing in a row, suspends all writes for 30 seconds of the injected clock
+ *       ({@link #degraded}). Reads go on either way, and nothing throws to the caller.
+ *   <li><b>Links</b>: nothing is written or deleted through a link. Shard folders are checked as
+ *       they are made ({@link EntryPaths}), entry files are opened without following one, and the
+ *       index rebuild does not descend into a linked shard folder.
  *   <li><b>Purges</b>: {@link #remove} is exact and immediate, also against a write of the same key
  *       in flight; {@link #ban} purges a key prefix lazily, at read ({@link BanList}).
  * </ul>
@@ -77,6 +90,12 @@ public final class DiskTier implements AutoCloseable {
   private final DiskIndex index;
   private final BanList bans;
   private final PendingWrites pending;
+  private final AtomicFiles.TempWriter tempWriter;
+  private final BlockedEntries blocked =
+      new BlockedEntries(BlockedEntries.DEFAULT_MAX_KEYS, BlockedEntries.DEFAULT_RUN_LIMIT);
+  /** Entry failures since the last WARN about them, which is logged at most once per suspension time. */
+  private long entryFailuresUnlogged;
+  private long entryFailureLoggedAt = Long.MIN_VALUE / 2;
   private final AtomicBoolean evicting = new AtomicBoolean();
   private final Object bansFileLock = new Object();
   private volatile long suspendedUntil = Long.MIN_VALUE;
@@ -95,6 +114,7 @@ public final class DiskTier implements AutoCloseable {
     this.index = index;
     this.bans = bans;
     this.pending = new PendingWrites(options.maxPendingBytes());
+    this.tempWriter = options.tempWriter;
   }
 
   /**
@@ -191,12 +211,12 @@ public final class DiskTier implements AutoCloseable {
     Path file = hash.file(dir);
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
+      channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       forget(hash, slot);
       return null;
     } catch (IOException e) {
-      errors.count(Reason.READ);
+      readFailed(hash, slot, e);
       return null;
     }
     boolean kept = false;
@@ -237,8 +257,7 @@ public final class DiskTier implements AutoCloseable {
       corrupt(hash, slot, e);
       return null;
     } catch (IOException e) {
-      errors.count(Reason.READ);
-      LOG.debug("disk cache open failed: {}", DiskErrors.describe(e));
+      readFailed(hash, slot, e);
       return null;
     } finally {
       buffer.release();
@@ -271,8 +290,8 @@ public final class DiskTier implements AutoCloseable {
   /**
    * Stores {@code key} asynchronously, replacing any previous entry. Takes ownership of {@code body}
    * (its readable bytes, left unconsumed) and releases it when done, also when the write is refused
-   * or fails. Never throws. Skipped without a count while {@link #degraded}, and after {@link
-   * #close}.
+   * or fails. Never throws. Skipped without a count while {@link #degraded}, while {@code key} is
+   * blocked after a failure of its path, and after {@link #close}.
    *
    * @param head opaque metadata stored with the body (serialized response headers), at most 64 KiB;
    *     kept without a copy until written, so not to be changed afterwards
@@ -292,6 +311,10 @@ public final class DiskTier implements AutoCloseable {
         return;
       }
       long storedAt = clock.millis();
+      KeyHash hash = KeyHash.of(keyBytes);
+      if (blocked.blocked(hash, storedAt)) {
+        return;
+      }
       long ticket = pending.admit(size);
       if (ticket < 0) {
         if (!closed) {
@@ -300,7 +323,7 @@ public final class DiskTier implements AutoCloseable {
         return;
       }
       try {
-        io.execute(() -> store(KeyHash.of(keyBytes), keyBytes, head, body, storedAt, ticket, size));
+        io.execute(() -> store(hash, keyBytes, head, body, storedAt, ticket, size));
         handedOver = true;
       } catch (RejectedExecutionException e) {
         pending.finish(ticket, size);
@@ -366,7 +389,10 @@ public final class DiskTier implements AutoCloseable {
     return capacityBytes;
   }
 
-  /** Whether writes are suspended after a write error; they resume when the suspension ends. */
+  /**
+   * Whether writes are suspended after a disk-wide error; they resume when the suspension ends. A
+   * failure of one entry's path does not suspend them.
+   */
   public boolean degraded() {
     return clock.millis() < suspendedUntil;
   }
@@ -418,8 +444,7 @@ public final class DiskTier implements AutoCloseable {
       corrupt(hash, slot, e);
       return null;
     } catch (IOException e) {
-      errors.count(Reason.READ);
-      LOG.debug("disk cache read failed: {}", DiskErrors.describe(e));
+      readFailed(hash, slot, e);
       return null;
     }
     try {
@@ -444,7 +469,7 @@ public final class DiskTier implements AutoCloseable {
   }
 
   private ByteBuf readWhole(Path file) throws IOException, CorruptFileException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = channel.size();
       if (size > maxFileBytes) {
         throw new CorruptFileException("file larger than the tier: " + size + " bytes");
@@ -474,9 +499,35 @@ public final class DiskTier implements AutoCloseable {
     if (now - slot.touchedAt >= TOUCH_INTERVAL_MILLIS) {
       slot.touchedAt = now;
       try {
-        Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+        FileTime time = FileTime.fromMillis(now);
+        Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setTimes(time, null, null);
       } catch (IOException e) {
         // Only the eviction order after a restart suffers.
+      }
+    }
+  }
+
+  /**
+   * Reading {@code slot}'s file failed. A disk-wide cause leaves the entry for a later read; a cause
+   * at its path (a folder or a link where the file should be) costs the entry: a stray link or empty
+   * folder is deleted, a regular file this tier cannot read is deleted like a corrupt one, and the
+   * index forgets it either way, so that its gauges stop counting it.
+   */
+  private void readFailed(KeyHash hash, DiskIndex.Slot slot, IOException e) {
+    errors.count(Reason.READ);
+    LOG.debug("disk cache read failed: {}", DiskErrors.describe(e));
+    if (DiskErrors.diskWide(e)) {
+      return;
+    }
+    synchronized (index.lock(hash)) {
+      if (index.get(hash) != slot) {
+        return; // rewritten meanwhile
+      }
+      if (EntryPaths.clearStray(hash.file(dir)) == EntryPaths.Found.FILE) {
+        drop(hash, slot);
+      } else {
+        index.remove(hash, slot);
       }
     }
   }
@@ -499,7 +550,8 @@ public final class DiskTier implements AutoCloseable {
       Path target = hash.file(dir);
       ByteBuffer header = EntryFormat.header(keyBytes, storedAt, head, body);
       long now = clock.millis();
-      temp = AtomicFiles.writeTemp(target, header, body, FileTime.fromMillis(now));
+      EntryPaths.ensureFolders(target);
+      temp = tempWriter.writeTemp(target, header, body, FileTime.fromMillis(now));
       synchronized (index.lock(hash)) {
         if (pending.removedSince(hash, ticket)) {
           return;
@@ -508,9 +560,14 @@ public final class DiskTier implements AutoCloseable {
         temp = null;
         index.put(hash, new DiskIndex.Slot(size, now));
       }
+      blocked.succeeded();
       evictIfOverCapacity();
     } catch (IOException e) {
-      writeFailed(e);
+      if (temp != null) {
+        AtomicFiles.deleteQuietly(temp); // before looking at the folder: no temporary file is left in it
+        temp = null;
+      }
+      fileFailed(hash, e);
     } catch (RuntimeException e) {
       LOG.warn("disk cache write failed unexpectedly", e);
     } finally {
@@ -522,14 +579,56 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
+  /**
+   * Writing or deleting {@code hash}'s file failed. Disk-wide, or with the cache folder itself gone:
+   * suspends writes. Otherwise the entry's alone: counted, its path cleared where safe, forgotten by
+   * the index unless its file is still there, and its key blocked; the third distinct entry to fail in
+   * a row suspends writes all the same.
+   */
+  private void fileFailed(KeyHash hash, IOException e) {
+    if (DiskErrors.diskWide(e) || !Files.isDirectory(dir)) {
+      writeFailed(e);
+      return;
+    }
+    errors.count(Reason.WRITE);
+    synchronized (index.lock(hash)) {
+      if (EntryPaths.clearStray(hash.file(dir)) != EntryPaths.Found.FILE) {
+        index.remove(hash); // what the index listed, if anything, is not there any more
+      }
+    }
+    long now = clock.millis();
+    if (blocked.failed(hash, now, now + suspensionMillis)) {
+      suspend(Reason.WRITE, BlockedEntries.DEFAULT_RUN_LIMIT + " entries failed in a row, the last with "
+          + DiskErrors.describe(e));
+    } else {
+      logEntryFailure(e, now);
+    }
+  }
+
+  /** At most one WARN per suspension time, carrying how many entry failures it stands for. */
+  private synchronized void logEntryFailure(IOException e, long now) {
+    entryFailuresUnlogged++;
+    if (now - entryFailureLoggedAt >= suspensionMillis) {
+      LOG.warn("disk cache skipped {} entr{} whose path failed (last: {}); each key is retried after {}",
+          entryFailuresUnlogged, entryFailuresUnlogged == 1 ? "y" : "ies", DiskErrors.describe(e),
+          Duration.ofMillis(suspensionMillis));
+      entryFailuresUnlogged = 0;
+      entryFailureLoggedAt = now;
+    }
+  }
+
+  /** A disk-wide failure: counted as full or write, and writes suspended. */
   private void writeFailed(IOException e) {
     Reason reason = DiskErrors.ofWrite(e);
     errors.count(reason);
+    suspend(reason, DiskErrors.describe(e));
+  }
+
+  private void suspend(Reason reason, String why) {
     boolean wasDegraded = degraded();
     suspendedUntil = clock.millis() + suspensionMillis;
     if (!wasDegraded) {
-      LOG.warn("disk cache {} error ({}); writes suspended for {}", reason.tag(), DiskErrors.describe(e),
-          Duration.ofMillis(suspensionMillis));
+      LOG.warn("disk cache {} error ({}); writes suspended for {}", reason.tag(), why, Duration.ofMillis(suspensionMillis));
     }
   }
 
@@ -614,11 +713,12 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
+  /** Deletes the file (a link: the link; a folder: only if empty); a failure is handled as a write's. */
   private void deleteFile(KeyHash hash) {
     try {
       Files.deleteIfExists(hash.file(dir));
     } catch (IOException e) {
-      writeFailed(e);
+      fileFailed(hash, e);
     }
   }
 
@@ -640,6 +740,7 @@ public final class DiskTier implements AutoCloseable {
     private int maxBans = BanList.DEFAULT_MAX_BANS;
     private Duration banHorizon = BanList.DEFAULT_HORIZON;
     private Duration writeSuspension = DEFAULT_WRITE_SUSPENSION;
+    private AtomicFiles.TempWriter tempWriter = AtomicFiles::writeTemp;
 
     private Builder(Path dir, long capacityBytes, Executor io, MeterRegistry registry) {
       this.dir = Objects.requireNonNull(dir, "dir");
@@ -690,12 +791,21 @@ public final class DiskTier implements AutoCloseable {
       return this;
     }
 
-    /** How long writes stay suspended after a write error. */
+    /**
+     * How long writes stay suspended after a disk-wide error, and how long a key whose own path failed
+     * is not written again.
+     */
     public Builder writeSuspension(Duration writeSuspension) {
       if (writeSuspension.isNegative()) {
         throw new IllegalArgumentException("writeSuspension: " + writeSuspension + " (expected: >= 0)");
       }
       this.writeSuspension = writeSuspension;
+      return this;
+    }
+
+    /** For tests: how entry files are written before being published. */
+    Builder tempWriter(AtomicFiles.TempWriter tempWriter) {
+      this.tempWriter = Objects.requireNonNull(tempWriter, "tempWriter");
       return this;
     }
 

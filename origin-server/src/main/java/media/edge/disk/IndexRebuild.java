@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with plain directory streams (a generic tree walk would also {@code stat} every folder), and the
  * 256 top-level shards are scanned as separate tasks on the tier's io executor, which overlaps the
  * system calls of a few threads.
+ *
+ * <p>Never follows a link: a shard folder that is a link (which could lead out of the cache folder)
+ * is not descended into, and an entry name that is a link is not indexed. Where the platform offers
+ * a {@link SecureDirectoryStream} (Linux does), each folder is opened relative to its parent's open
+ * descriptor with {@code O_NOFOLLOW} and each file is looked at with {@code fstatat}, which costs no
+ * more system calls than plain streams and leaves no window for a folder swapped for a link midway;
+ * elsewhere, one {@code lstat} per folder checks it first.
  *
  * <p>Also deletes the temporary files that a crash or a failed write left behind. Files that are not
  * the tier's (other names, other depths, the wrong shard) are left alone and not indexed.
@@ -51,16 +60,18 @@ final class IndexRebuild {
     IndexRebuild rebuild = new IndexRebuild();
     List<CompletableFuture<Void>> shards = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+      SecureDirectoryStream<Path> secure = secure(children);
       for (Path child : children) {
         String name = child.getFileName().toString();
         if (isShardName(name)) {
-          shards.add(rebuild.submit(() -> rebuild.scanShard(child, name), executor));
+          shards.add(rebuild.submit(() -> rebuild.scanShard(secure, child, name), executor));
         } else if (name.startsWith(BanList.FILE_NAME + ".") && AtomicFiles.isTemp(name)) {
           rebuild.deleteTemp(child);
         }
       }
+      // Within the try: the shard tasks open their folders relative to this stream's descriptor.
+      CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).join();
     }
-    CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).join();
     return new Result(rebuild.index, rebuild.tempFilesDeleted.get());
   }
 
@@ -73,12 +84,13 @@ final class IndexRebuild {
     }
   }
 
-  private void scanShard(Path first, String firstName) {
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(first)) {
+  private void scanShard(SecureDirectoryStream<Path> parent, Path first, String firstName) {
+    try (DirectoryStream<Path> children = openFolder(parent, first)) {
+      SecureDirectoryStream<Path> secure = secure(children);
       for (Path second : children) {
         String secondName = second.getFileName().toString();
         if (isShardName(secondName)) {
-          scanFolder(second, firstName, secondName);
+          scanFolder(secure, second, firstName, secondName);
         }
       }
     } catch (NotDirectoryException e) {
@@ -88,15 +100,16 @@ final class IndexRebuild {
     }
   }
 
-  private void scanFolder(Path folder, String firstName, String secondName) {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+  private void scanFolder(SecureDirectoryStream<Path> parent, Path folder, String firstName, String secondName) {
+    try (DirectoryStream<Path> files = openFolder(parent, folder)) {
+      SecureDirectoryStream<Path> secure = secure(files);
       for (Path file : files) {
         String name = file.getFileName().toString();
         if (name.length() < KeyHash.HEX_LENGTH || !name.startsWith(firstName) || !name.startsWith(secondName, 2)) {
           continue; // Not named after a hash of this shard.
         }
         if (name.length() == KeyHash.HEX_LENGTH) {
-          indexEntry(file, name);
+          indexEntry(secure, file, name);
         } else if (AtomicFiles.isTemp(name) && KeyHash.parse(name.substring(0, KeyHash.HEX_LENGTH)) != null) {
           deleteTemp(file);
         }
@@ -104,18 +117,21 @@ final class IndexRebuild {
     } catch (NotDirectoryException e) {
       // A file with a shard's name: not the tier's.
     } catch (IOException e) {
-      // Unreadable: its entries are not indexed, which only costs their space.
+      // Unreadable, or a link (ELOOP): its entries are not indexed, which only costs their space.
     }
   }
 
-  private void indexEntry(Path file, String name) {
+  private void indexEntry(SecureDirectoryStream<Path> folder, Path file, String name) {
     KeyHash hash = KeyHash.parse(name);
     if (hash == null) {
       return;
     }
     BasicFileAttributes attrs;
     try {
-      attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      attrs = folder != null
+          ? folder.getFileAttributeView(file.getFileName(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes()
+          : Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       return; // Deleted meanwhile, or unreadable: not indexed.
     }
@@ -131,6 +147,25 @@ final class IndexRebuild {
     } catch (IOException e) {
       // Already gone, or undeletable: never indexed either way, and retried at the next start-up.
     }
+  }
+
+  /**
+   * Lists {@code folder} without following a link to it: relative to {@code parent}'s descriptor
+   * when there is one, else after an {@code lstat}.
+   */
+  private static DirectoryStream<Path> openFolder(SecureDirectoryStream<Path> parent, Path folder) throws IOException {
+    if (parent != null) {
+      return parent.newDirectoryStream(folder.getFileName(), LinkOption.NOFOLLOW_LINKS);
+    }
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NotDirectoryException(folder.toString());
+    }
+    return Files.newDirectoryStream(folder);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> stream) {
+    return stream instanceof SecureDirectoryStream<?> secure ? (SecureDirectoryStream<Path>) secure : null;
   }
 
   private static boolean isShardName(String name) {
