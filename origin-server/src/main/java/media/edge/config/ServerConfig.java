@@ -102,6 +102,13 @@ public record ServerConfig(
         trustedProxies, proxyProtocol, tls, transport);
   }
 
+  /** Returns a copy with other limits on what one client may hold: request time, send stalls, connections. */
+  public ServerConfig withClientLimits(Duration headerTimeout, Duration sendTimeout, int maxConnections) {
+    return new ServerConfig(
+        bind, port, adminPort, adminBind, idleTimeout, drainTimeout, headerTimeout, sendTimeout, maxConnections, maxUriBytes,
+        maxHeaderBytes, ioThreads, fileThreads, trustedProxies, proxyProtocol, tls, transport);
+  }
+
   /** Returns a copy on another transport. */
   public ServerConfig withTransport(String transport) {
     return new ServerConfig(

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import media.edge.http.Exchange;
 import media.edge.httpcache.Invalidation;
 import media.edge.upstream.UpstreamCall;
@@ -25,9 +26,13 @@ import media.edge.upstream.UpstreamRequest;
  * is cut off ({@link Exchange#whenWritable}). A client that goes away cancels the upstream exchange.
  *
  * <p>Callbacks arrive on the upstream connection's thread and hop to the exchange's, in order; a body
- * piece, borrowed for the call, is retained for the hop. {@link #paused} is confined to the exchange's.
+ * piece, borrowed for the call, is retained for the hop. The pacing state is an atomic count and a
+ * volatile flag, read on both threads.
  */
 final class PassThrough implements UpstreamListener {
+  /** Bytes on their way between the threads at which the upstream pauses, and below which it reads again. */
+  static final long IN_FLIGHT_HIGH = 256 * 1024;
+  static final long IN_FLIGHT_LOW = 64 * 1024;
   private final EdgeCache cache;
   private final Exchange exchange;
   private final ProxyRequest request;
@@ -37,7 +42,10 @@ final class PassThrough implements UpstreamListener {
   private volatile UpstreamFlow flow = UpstreamFlow.NONE;
   private volatile UpstreamCall call;
   private final ChannelFutureListener clientGone = closed -> cancel();
-  private boolean paused;
+  /** Body bytes handed over by the upstream's thread and not yet written by the client's. */
+  private final AtomicLong inFlight = new AtomicLong();
+  /** The client's channel is not writable: set and cleared on the client's thread, read on both. */
+  private volatile boolean clientBlocked;
   private int status;
 
   /** @param body the request body to send, owned by this object from now on, or null */
@@ -102,10 +110,21 @@ final class PassThrough implements UpstreamListener {
     onLoop(() -> exchange.startStream(status, fields, length, 0), null);
   }
 
+  /**
+   * Counts the piece as in flight between the two threads; past {@link #IN_FLIGHT_HIGH} the upstream
+   * pauses right here, on its own thread, so that a fast upstream cannot pile megabytes into the
+   * client's task queue before the client's thread sees its channel is full.
+   */
   @Override
   public void onContent(ByteBuf chunk) {
     ByteBuf piece = chunk.retain();
+    int size = piece.readableBytes();
+    if (inFlight.addAndGet(size) > IN_FLIGHT_HIGH) {
+      flow.pause();
+      maybeResume(); // the client's thread may have drained it meanwhile, and found nothing to resume
+    }
     onLoop(() -> {
+      inFlight.addAndGet(-size);
       if (exchange.streaming()) {
         exchange.streamPiece(piece);
         exchange.flush();
@@ -118,19 +137,30 @@ final class PassThrough implements UpstreamListener {
 
   /** Pauses the upstream while the client cannot take more, until it can (or is cut off). */
   private void pace() {
-    if (paused || exchange.channel().isWritable()) {
+    if (clientBlocked) {
       return;
     }
-    paused = true;
+    if (exchange.channel().isWritable()) {
+      maybeResume();
+      return;
+    }
+    clientBlocked = true;
     flow.pause();
     exchange.whenWritable(() -> {
-      paused = false;
+      clientBlocked = false;
       if (!exchange.channel().isActive() || exchange.ended()) {
         cancel(); // cut off or gone: the rest of the body is not worth the upstream's bandwidth
         return;
       }
-      flow.resume();
+      maybeResume();
     });
+  }
+
+  /** Reads upstream again unless the client is full or too much is still on its way to it; any thread. */
+  private void maybeResume() {
+    if (!clientBlocked && inFlight.get() <= IN_FLIGHT_LOW) {
+      flow.resume();
+    }
   }
 
   @Override

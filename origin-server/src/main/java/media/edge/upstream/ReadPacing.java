@@ -5,37 +5,44 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The {@link UpstreamFlow} of one exchange on one pooled connection: pausing turns the connection's
- * auto-read off. Every change runs on the connection's event loop, where {@link #end} also runs before
- * the connection goes back to the pool, so a pause that arrives late from the client's thread can never
- * leave a pooled connection unread for the next exchange.
+ * auto-read off. {@link #end} runs on the connection's event loop before the connection goes back to the
+ * pool, and a pause that raced with it is undone there, so a pooled connection is never left unread for
+ * its next exchange.
  *
- * <p>Confined to the connection's event loop, except {@link #pause} and {@link #resume}, which only hop
- * there.
+ * <p>Thread-safe: Netty's auto-read flag may be set from any thread; {@link #ended} is volatile.
  */
 final class ReadPacing implements UpstreamFlow {
   private final Channel channel;
-  private boolean ended;
+  private volatile boolean ended;
 
   ReadPacing(Channel channel) {
     this.channel = channel;
   }
 
+  /**
+   * Clears auto-read at once, from whatever thread: the connection's read loop checks the flag between
+   * two reads, so at most one more read arrives (a hop to the event loop first would let a fast upstream
+   * deliver megabytes meanwhile). Should the exchange have ended in between, the task that follows on the
+   * event loop turns reading on again before the connection's next exchange reads.
+   */
   @Override
   public void pause() {
+    if (ended) {
+      return;
+    }
+    channel.config().setAutoRead(false);
     onLoop(() -> {
-      if (!ended) {
-        channel.config().setAutoRead(false);
+      if (ended) {
+        channel.config().setAutoRead(true);
       }
     });
   }
 
   @Override
   public void resume() {
-    onLoop(() -> {
-      if (!ended) {
-        channel.config().setAutoRead(true);
-      }
-    });
+    if (!ended) {
+      channel.config().setAutoRead(true);
+    }
   }
 
   /** The exchange ended: reading is on again for whatever uses the connection next. On its event loop. */

@@ -5,6 +5,7 @@ import media.edge.config.UpstreamConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -88,6 +89,9 @@ public final class UpstreamClient implements AutoCloseable {
             .channel(channelType)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(config.connectTimeout().toMillis()))
             .option(ChannelOption.TCP_NODELAY, true)
+            // The data port's allocator: what upstream bodies hold is counted with the rest
+            // (netty_allocator_memory_used_bytes), not in Netty 4.2's default adaptive allocator.
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .handler(new UpstreamChannelInitializer(config.responseTimeout(), config.idleTimeout()));
     Map<String, HostPool> pools = new LinkedHashMap<>();
     List<Candidate> parentCandidates = new ArrayList<>();
