@@ -1,0 +1,102 @@
+package media.edge.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import media.edge.testing.Await;
+import media.edge.testing.EdgeNode;
+import media.edge.testing.RawHttp;
+import media.edge.testing.TestUpstream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 15, "no desync, no poisoning": what an upstream or a client does to one request must never be
+ * stored and served to another. A real edge in front of a scripted upstream on loopback.
+ */
+@Timeout(60)
+class EdgePoisoningTest {
+  /** A complete, cacheable answer that no honest request asked for. */
+  private static final String EVIL =
+      "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 4\r\n\r\nEVIL";
+
+  private TestUpstream upstream;
+  private EdgeNode edge;
+
+  @AfterEach
+  void stop() throws IOException {
+    if (edge != null) {
+      edge.close();
+    }
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  private static String honest(String path) {
+    String body = "real " + path;
+    return "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+  }
+
+  /** Connection 1 runs {@code attack} on its first request; every other request gets {@link #honest}. */
+  private void upstreamAttackingFirst(TestUpstream.Script attack) throws Exception {
+    upstream = TestUpstream.start(c -> {
+      if (c.number() == 1) {
+        attack.serve(c);
+      }
+      for (TestUpstream.Request r; (r = c.read()) != null; ) {
+        c.send(honest(r.path()));
+      }
+    });
+    edge = EdgeNode.start(c -> c, upstream.uri());
+  }
+
+  private RawHttp.Response get(String path) throws IOException {
+    RawHttp.Response response = RawHttp.get(edge.port(), path);
+    Await.until("the fill for " + path + " to end", () -> edge.server().edge().inFlight() == 0);
+    return response;
+  }
+
+  @Test
+  void upstreamBytesBeyondContentLength_inTheSameWrite_areNeverTheNextAnswer_norStored() throws Exception {
+    upstreamAttackingFirst(c -> {
+      TestUpstream.Request first = c.read();
+      c.send(honest(first.path()) + EVIL);
+    });
+
+    get("/a.ts");
+    RawHttp.Response next = get("/b.ts");
+    RawHttp.Response again = get("/b.ts");
+    RawHttp.Response first = get("/a.ts");
+
+    assertThat(next.text()).isEqualTo("real /b.ts");
+    assertThat(again.text()).isEqualTo("real /b.ts");
+    assertThat(upstream.count("/b.ts")).isEqualTo(1);
+    // The answer that ended right before the extra bytes was not kept: it is fetched again.
+    assertThat(first.text()).isEqualTo("real /a.ts");
+    assertThat(upstream.count("/a.ts")).isEqualTo(2);
+    assertThat(edge.metric("edge_upstream_desyncs_total{when=\"after_response\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void upstreamBytesBeyondContentLength_300msLater_areNeverTheNextAnswer_norStored() throws Exception {
+    upstreamAttackingFirst(c -> {
+      TestUpstream.Request first = c.read();
+      c.send(honest(first.path()));
+      Thread.sleep(300); // the attack: extra bytes once the connection is back in the pool
+      c.send(EVIL);
+    });
+
+    RawHttp.Response first = get("/a.ts");
+    Await.metric(edge, "edge_upstream_desyncs_total{when=\"idle\"}", 1);
+    RawHttp.Response next = get("/b.ts");
+    RawHttp.Response again = get("/b.ts");
+
+    assertThat(first.text()).isEqualTo("real /a.ts");
+    assertThat(next.text()).isEqualTo("real /b.ts");
+    assertThat(again.text()).isEqualTo("real /b.ts");
+    assertThat(upstream.count("/b.ts")).isEqualTo(1);
+    assertThat(upstream.accepted()).isEqualTo(2);
+  }
+}
