@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * What goes on the wire for an {@link UpstreamRequest}: HTTP/1.1, the upstream's path prefix, its authority
- * as {@code Host}, the caller's end-to-end headers, {@code Via} with this edge appended, and a {@code
- * Content-Length} that matches the body (the caller's is never trusted).
+ * as {@code Host}, the caller's end-to-end headers except the {@link SteeringFields}, {@code Via} with this
+ * edge appended, and a {@code Content-Length} that matches the body (the caller's is never trusted).
  *
  * <p>Stateless and thread-safe.
  */
@@ -24,6 +24,7 @@ final class OutgoingRequest {
   /** The headers common to every attempt of one fetch; {@code Host} is added per upstream by {@link #build}. */
   static HttpHeaders headers(UpstreamRequest request, String via) {
     HttpHeaders headers = HopByHop.strip(request.headers());
+    SteeringFields.remove(headers);
     headers.remove(HttpHeaderNames.HOST);
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);
     headers.set(HttpHeaderNames.VIA, appendVia(headers.getAll(HttpHeaderNames.VIA), via));

@@ -99,4 +99,40 @@ class EdgePoisoningTest {
     assertThat(upstream.count("/b.ts")).isEqualTo(1);
     assertThat(upstream.accepted()).isEqualTo(2);
   }
+
+  private static final String[] STEERING = {
+    "X-Forwarded-Host", "X-Host", "X-Original-Host", "X-Forwarded-Server", "X-Forwarded-Port",
+    "X-Forwarded-Prefix", "X-Forwarded-Proto", "X-Forwarded-Scheme", "X-Forwarded-Ssl", "X-Url-Scheme",
+    "Front-End-Https", "X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override", "X-HTTP-Method",
+    "X-Method-Override", "Forwarded"
+  };
+
+  @Test
+  void forwardedHostAndFriends_neverReachTheUpstream_soNoReflectedValueIsCachedForOthers() throws Exception {
+    upstream = TestUpstream.start();
+    // An origin that writes the host it believes it was reached by into a cacheable playlist.
+    upstream.on("/live/master.m3u8", (request, out) -> {
+      String host = request.header("x-forwarded-host");
+      String body = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nhttp://" + (host == null ? "origin" : host) + "/v.m3u8\n";
+      out.send(200, body.getBytes(java.nio.charset.StandardCharsets.US_ASCII), "Cache-Control", "max-age=600");
+    });
+    edge = EdgeNode.start(c -> c, upstream.uri());
+    String[] attack = new String[STEERING.length];
+    for (int i = 0; i < STEERING.length; i++) {
+      attack[i] = STEERING[i] + ": " + (STEERING[i].equals("Forwarded") ? "host=evil.example" : "evil.example");
+    }
+
+    RawHttp.Response attacker = RawHttp.get(edge.port(), "/live/master.m3u8", attack);
+    Await.until("the fill to end", () -> edge.server().edge().inFlight() == 0);
+    RawHttp.Response viewer = get("/live/master.m3u8");
+
+    TestUpstream.Request seen = upstream.nextRequest();
+    for (String field : STEERING) {
+      assertThat(seen.header(field)).as(field).isNull();
+    }
+    assertThat(seen.header("via")).contains("edge-test-");
+    assertThat(seen.header("x-forwarded-for")).isEqualTo("127.0.0.1");
+    assertThat(attacker.text()).doesNotContain("evil");
+    assertThat(viewer.text()).doesNotContain("evil").contains("http://origin/v.m3u8");
+  }
 }
