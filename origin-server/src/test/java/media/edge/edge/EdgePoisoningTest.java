@@ -3,6 +3,7 @@ package media.edge.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.List;
 import media.edge.testing.Await;
 import media.edge.testing.EdgeNode;
 import media.edge.testing.RawHttp;
@@ -50,12 +51,6 @@ class EdgePoisoningTest {
       }
     });
     edge = EdgeNode.start(c -> c, upstream.uri());
-  }
-
-  private RawHttp.Response get(String path) throws IOException {
-    RawHttp.Response response = RawHttp.get(edge.port(), path);
-    Await.until("the fill for " + path + " to end", () -> edge.server().edge().inFlight() == 0);
-    return response;
   }
 
   @Test
@@ -134,5 +129,49 @@ class EdgePoisoningTest {
     assertThat(seen.header("x-forwarded-for")).isEqualTo("127.0.0.1");
     assertThat(attacker.text()).doesNotContain("evil");
     assertThat(viewer.text()).doesNotContain("evil").contains("http://origin/v.m3u8");
+  }
+
+  @Test
+  void aBodyTheUpstreamGzippedAnyway_goesOnlyToClientsThatAcceptGzip_othersGet406() throws Exception {
+    byte[] gzipped = gzip("segment bytes");
+    upstream = TestUpstream.start();
+    upstream.on("/enc/seg.ts", (request, out) ->
+        out.send(200, gzipped, "Content-Encoding", "gzip", "Cache-Control", "max-age=600", "ETag", "\"e1\""));
+    edge = EdgeNode.start(c -> c, upstream.uri());
+
+    // The first asker does not accept gzip: the answer still arriving from upstream is not sent to it.
+    RawHttp.Response plainMiss = get("/enc/seg.ts");
+    RawHttp.Response accepting = get("/enc/seg.ts", "Accept-Encoding: gzip, deflate");
+    RawHttp.Response plainHit = get("/enc/seg.ts");
+    RawHttp.Response refusing = get("/enc/seg.ts", "Accept-Encoding: gzip;q=0, deflate");
+
+    assertThat(upstream.nextRequest().header("accept-encoding")).isEqualTo("identity");
+    assertThat(plainMiss.status()).isEqualTo(406);
+    assertThat(plainHit.status()).isEqualTo(406);
+    assertThat(refusing.status()).isEqualTo(406);
+    for (RawHttp.Response refused : List.of(plainMiss, plainHit, refusing)) {
+      assertThat(refused.header("content-encoding")).isNull();
+      assertThat(refused.header("vary")).containsIgnoringCase("accept-encoding");
+      assertThat(refused.text()).isEqualTo("406 Not Acceptable\n");
+    }
+    assertThat(accepting.status()).isEqualTo(200);
+    assertThat(accepting.header("content-encoding")).isEqualTo("gzip");
+    assertThat(accepting.header("vary")).containsIgnoringCase("accept-encoding");
+    assertThat(accepting.body()).isEqualTo(gzipped);
+    assertThat(upstream.count("/enc/seg.ts")).isEqualTo(1);
+  }
+
+  private RawHttp.Response get(String path, String... headers) throws IOException {
+    RawHttp.Response response = RawHttp.get(edge.port(), path, headers);
+    Await.until("the fill for " + path + " to end", () -> edge.server().edge().inFlight() == 0);
+    return response;
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return bytes.toByteArray();
   }
 }
