@@ -5,8 +5,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.RejectedExecutionException;
+import media.edge.http.Answers;
 import media.edge.http.Exchange;
+import media.edge.http.Fields;
 import media.edge.httpcache.Invalidation;
+import media.edge.upstream.UpstreamCall;
 import media.edge.upstream.UpstreamFailure;
 import media.edge.upstream.UpstreamListener;
 import media.edge.upstream.UpstreamRequest;
@@ -14,18 +17,24 @@ import media.edge.upstream.UpstreamRequest;
 /**
  * One request sent upstream on its own and answered as the response arrives, never stored: unsafe
  * methods (whose success invalidates the stored URL, RFC 9111 section 4.4), answers a fill could not
- * share (private, no-store, Vary: *) and objects too large to buffer.
+ * share (private, no-store, Vary: *) and objects too large to buffer. A body in a content coding the
+ * client's Accept-Encoding does not accept is refused with 406 and the upstream call abandoned, by the rule
+ * stored bodies follow ({@link Answers#acceptsCodings}).
  *
  * <p>Callbacks arrive on the upstream connection's thread and hop to the exchange's, in order; a body
  * piece, borrowed for the call, is retained for the hop.
  */
 final class PassThrough implements UpstreamListener {
+  private static final Fields NOT_ACCEPTABLE_FIELDS =
+      Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build();
   private final EdgeCache cache;
   private final Exchange exchange;
   private final ProxyRequest request;
   private final ByteBuf body;
   private final boolean unsafe;
   private volatile boolean headersSent;
+  private volatile UpstreamCall call;
+  private volatile boolean refused;
   private int status;
 
   /** @param body the request body to send, owned by this object from now on, or null */
@@ -39,7 +48,7 @@ final class PassThrough implements UpstreamListener {
 
   void start() {
     try {
-      cache.upstream().fetch(
+      call = cache.upstream().fetch(
           new UpstreamRequest(request.method(), request.pathAndQuery(), request.forwarded(), body, request.key()), this);
     } catch (IllegalArgumentException e) {
       // The upstream client refused a header or the target (and released the body).
@@ -70,6 +79,19 @@ final class PassThrough implements UpstreamListener {
         cache.invalidate(target);
       }
     }
+    String coding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (coding != null && status >= 200 && status != 204 && status != 304
+        && !Answers.acceptsCodings(exchange.request().header(HttpHeaderNames.ACCEPT_ENCODING), coding)) {
+      // The same rule as for stored bodies: bytes in a coding the client did not accept are never sent.
+      refused = true;
+      headersSent = true;
+      onLoop(() -> exchange.error(406, NOT_ACCEPTABLE_FIELDS), null);
+      UpstreamCall started = call;
+      if (started != null) {
+        started.cancel();
+      }
+      return;
+    }
     long length = HttpUtil.getContentLength(response, -1L);
     var fields = cache.answerFields().of(response.headers(), request.kind());
     headersSent = true;
@@ -78,6 +100,9 @@ final class PassThrough implements UpstreamListener {
 
   @Override
   public void onContent(ByteBuf chunk) {
+    if (refused) {
+      return;
+    }
     ByteBuf piece = chunk.retain();
     onLoop(() -> {
       if (exchange.streaming()) {
@@ -91,6 +116,9 @@ final class PassThrough implements UpstreamListener {
 
   @Override
   public void onComplete() {
+    if (refused) {
+      return;
+    }
     onLoop(() -> {
       if (exchange.streaming()) {
         exchange.endStream();
@@ -100,6 +128,9 @@ final class PassThrough implements UpstreamListener {
 
   @Override
   public void onError(UpstreamFailure failure, String message) {
+    if (refused) {
+      return;
+    }
     onLoop(() -> {
       if (!headersSent) {
         exchange.error(failure == UpstreamFailure.TIMEOUT ? 504 : 502);

@@ -10,7 +10,8 @@ import media.edge.httpdate.HttpDate;
  * The one decision from a request and a representation to an answer, for every source: memory hits,
  * library files, disk-tier hits, edge hits and responses still arriving from upstream.
  *
- * <p>First, a body that has a content coding of its own (an upstream sent it gzip-encoded although the
+ * <p>First, a body that has a content coding of its own ({@link #acceptsCodings}, which a pass-through
+ * answer, not decided here, asks too) (an upstream sent it gzip-encoded although the
  * edge asked for identity) goes only to a client whose Accept-Encoding accepts every coding it lists;
  * any other client gets 406, whatever the status, since the bytes are never decoded here (issue 15: a
  * client that did not ask for gzip must never receive gzip bytes). Then, in the order of RFC 9110
@@ -159,7 +160,7 @@ public final class Answers {
    * identity} needs no acceptance. No Accept-Encoding accepts no coding: RFC 9110 would allow any, but
    * players and tools that send none rarely decode.
    */
-  static boolean acceptsCodings(String accept, String contentEncoding) {
+  public static boolean acceptsCodings(String accept, String contentEncoding) {
     for (String coding : contentEncoding.split(",")) {
       String name = coding.strip();
       boolean needsAcceptance = !name.isEmpty() && !name.equalsIgnoreCase("identity");

@@ -161,6 +161,22 @@ class EdgePoisoningTest {
     assertThat(upstream.count("/enc/seg.ts")).isEqualTo(1);
   }
 
+  @Test
+  void aPassedAnswerTheUpstreamGzipped_isRefusedWith406_toAClientThatDidNotAcceptGzip() throws Exception {
+    byte[] gzipped = gzip("posted");
+    upstream = TestUpstream.start();
+    upstream.on("/enc/post", (request, out) -> out.send(200, gzipped, "Content-Encoding", "gzip"));
+    edge = EdgeNode.start(c -> c, upstream.uri());
+
+    RawHttp.Response plain = RawHttp.request(edge.port(), "POST", "/enc/post", "Content-Length: 0");
+    RawHttp.Response accepting = RawHttp.request(edge.port(), "POST", "/enc/post", "Content-Length: 0", "Accept-Encoding: gzip");
+
+    assertThat(plain.status()).isEqualTo(406);
+    assertThat(plain.header("content-encoding")).isNull();
+    assertThat(accepting.status()).isEqualTo(200);
+    assertThat(accepting.body()).isEqualTo(gzipped);
+  }
+
   private RawHttp.Response get(String path, String... headers) throws IOException {
     RawHttp.Response response = RawHttp.get(edge.port(), path, headers);
     Await.until("the fill for " + path + " to end", () -> edge.server().edge().inFlight() == 0);
