@@ -37,7 +37,7 @@ import media.edge.upstream.ExchangeListener.Progress;
  * <p>One per channel; used only on the channel's event loop.
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
-  private final ResponseGate bytes;
+  private final ResponseGate gate;
   private final long responseTimeoutNanos;
   private final long idleTimeoutMillis;
 
@@ -51,8 +51,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private ScheduledFuture<?> responseTimer;
 
-  ExchangeHandler(ResponseGate bytes, Duration responseTimeout, Duration idleTimeout) {
-    this.bytes = bytes;
+  ExchangeHandler(ResponseGate gate, Duration responseTimeout, Duration idleTimeout) {
+    this.gate = gate;
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.idleTimeoutMillis = idleTimeout.toMillis();
   }
@@ -80,7 +80,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     interim = false;
     headersSeen = false;
     keepAlive = false;
-    bytes.writing(HttpMethod.HEAD.equals(request.method()));
+    gate.writing(HttpMethod.HEAD.equals(request.method()));
     if (!ctx.channel().isActive()) {
       request.release();
       fail(UpstreamFailure.RESET, "connection closed before the request was sent");
@@ -97,7 +97,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     if (write.isSuccess()) {
       written = true;
-      bytes.written();
+      gate.written();
     } else {
       fail(UpstreamFailure.RESET, "request not sent: " + ErrorText.of(write.cause()));
     }
@@ -206,7 +206,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // The codec has already turned a clean close into the end of a close-delimited body, if it was one.
     if (headersSeen) {
       fail(UpstreamFailure.TRUNCATED, "connection closed before the end of the body");
-    } else if (bytes.seen()) {
+    } else if (gate.seen()) {
       fail(UpstreamFailure.RESET, "connection closed in the middle of the response head");
     } else {
       fail(UpstreamFailure.RESET, "connection closed before a response");
@@ -235,7 +235,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Progress progress =
-        bytes.seen() && !noResponseYet ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
+        gate.seen() && !noResponseYet ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
     forget();
     ctx.close();
     failed.onFailure(failure, progress, detail);
@@ -243,7 +243,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private void forget() {
     listener = null;
-    bytes.idle();
+    gate.idle();
     cancelResponseTimer();
   }
 
