@@ -82,7 +82,10 @@ class ExchangeDesyncTest {
     Events listener = new Events();
     channel.pipeline().get(ExchangeHandler.class).begin(listener, get(), null);
 
-    channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL"));
+    try (CapturedLog log = CapturedLog.of(Desyncs.class)) {
+      channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL"));
+      assertThat(log.messages()).singleElement().asString().contains("(early)");
+    }
 
     // SENT, not RESPONSE_STARTED: a reused connection's idempotent request may go again on a fresh one.
     assertThat(listener.events).containsExactly("desync:SENT");
@@ -95,13 +98,20 @@ class ExchangeDesyncTest {
   void desyncs_areCountedEveryTime_butLoggedAtMostOncePerInterval() {
     EmbeddedChannel channel = new EmbeddedChannel();
 
-    boolean first = desyncs.report(Desync.IDLE, channel, 1);
-    nanos.addAndGet(Desyncs.INTERVAL_NANOS - 1);
-    boolean second = desyncs.report(Desync.IDLE, channel, 1);
-    nanos.addAndGet(1);
-    boolean third = desyncs.report(Desync.AFTER_RESPONSE, channel, 1);
+    List<Boolean> logged = new ArrayList<>();
+    List<String> lines;
+    try (CapturedLog log = CapturedLog.of(Desyncs.class)) {
+      logged.add(desyncs.report(Desync.IDLE, channel, 1));
+      nanos.addAndGet(Desyncs.INTERVAL_NANOS - 1);
+      logged.add(desyncs.report(Desync.IDLE, channel, 1));
+      nanos.addAndGet(1);
+      logged.add(desyncs.report(Desync.AFTER_RESPONSE, channel, 1));
+      lines = log.messages();
+    }
 
-    assertThat(List.of(first, second, third)).containsExactly(true, false, true);
+    assertThat(logged).containsExactly(true, false, true);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).contains("(after_response)").contains("1 more since the last report");
     assertThat(registry.get("edge.upstream.desyncs").tag("when", "idle").counter().count()).isEqualTo(2.0);
     channel.finishAndReleaseAll();
   }

@@ -5,6 +5,7 @@ import static media.edge.upstream.UpstreamHarness.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import media.edge.testing.Await;
 import media.edge.testing.TestUpstream;
@@ -79,11 +80,18 @@ class UpstreamDesyncTest {
     }));
     UpstreamClient client = harness.client(config().origins(origin.uri()).build(), registry);
 
-    Recorder first = fetch(client, "/a.ts");
-    later.countDown();
-    Await.until("the idle connection's extra bytes to be counted", () -> desyncs("idle") == 1.0);
-    Recorder second = fetch(client, "/b.ts");
+    Recorder first;
+    Recorder second;
+    List<String> log;
+    try (CapturedLog captured = CapturedLog.of(Desyncs.class)) {
+      first = fetch(client, "/a.ts?token=secret");
+      later.countDown();
+      Await.until("the idle connection's extra bytes to be counted", () -> desyncs("idle") == 1.0);
+      second = fetch(client, "/b.ts");
+      log = captured.messages();
+    }
 
+    assertThat(log).singleElement().asString().contains("(idle)").doesNotContain("/a.ts").doesNotContain("secret");
     assertThat(first.text()).isEqualTo("first");
     assertThat(second.text()).isEqualTo("real /b.ts");
     assertThat(origin.accepted()).isEqualTo(2);
