@@ -10,7 +10,8 @@ import media.edge.http.Fields;
  * removed by the upstream client), without the framing fields the writer sets itself
  * ({@code Content-Length}, {@code Transfer-Encoding}) and without {@code Age} (computed per answer),
  * with this node appended to {@code Via}, and {@code Vary: Accept-Encoding} on playlists this edge may
- * compress. The upstream's {@code Date} is kept (RFC 9111: a stored response keeps its own).
+ * compress and on bodies with a content coding of their own (which only clients that accept it get, see
+ * {@code Answers}). The upstream's {@code Date} is kept (RFC 9111: a stored response keeps its own).
  *
  * <p>Immutable and thread-safe.
  */
@@ -35,8 +36,9 @@ final class AnswerFields {
         .remove(HttpHeaderNames.AGE);
     String prior = fields.get(HttpHeaderNames.VIA);
     fields.set(HttpHeaderNames.VIA, prior == null ? via : prior + ", " + via);
-    if (gzipPlaylists && kind == ContentKind.PLAYLIST && !upstream.contains(HttpHeaderNames.CONTENT_ENCODING)
-        && !upstream.containsValue(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING, true)) {
+    boolean encoded = upstream.contains(HttpHeaderNames.CONTENT_ENCODING);
+    boolean negotiated = encoded || gzipPlaylists && kind == ContentKind.PLAYLIST;
+    if (negotiated && !upstream.containsValue(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING, true)) {
       fields.add(HttpHeaderNames.VARY, "accept-encoding");
     }
     return fields.build();

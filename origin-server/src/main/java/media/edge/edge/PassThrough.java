@@ -7,7 +7,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import media.edge.http.Answers;
 import media.edge.http.Exchange;
+import media.edge.http.Fields;
 import media.edge.httpcache.Invalidation;
 import media.edge.upstream.UpstreamCall;
 import media.edge.upstream.UpstreamFailure;
@@ -18,7 +20,9 @@ import media.edge.upstream.UpstreamRequest;
 /**
  * One request sent upstream on its own and answered as the response arrives, never stored: unsafe
  * methods (whose success invalidates the stored URL, RFC 9111 section 4.4), answers a fill could not
- * share (private, no-store, Vary: *) and objects too large to buffer.
+ * share (private, no-store, Vary: *) and objects too large to buffer. A body in a content coding the
+ * client's Accept-Encoding does not accept is refused with 406 and the upstream call abandoned, by the rule
+ * stored bodies follow ({@link Answers#acceptsCodings}).
  *
  * <p>The body keeps its client's pace: when the client's channel stops being writable the upstream
  * connection is paused ({@link UpstreamFlow}) until it drains, so twenty viewers that never read a 40 MB
@@ -33,6 +37,8 @@ final class PassThrough implements UpstreamListener {
   /** Bytes on their way between the threads at which the upstream pauses, and below which it reads again. */
   static final long IN_FLIGHT_HIGH = 256 * 1024;
   static final long IN_FLIGHT_LOW = 64 * 1024;
+  private static final Fields NOT_ACCEPTABLE_FIELDS =
+      Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build();
   private final EdgeCache cache;
   private final Exchange exchange;
   private final ProxyRequest request;
@@ -41,6 +47,7 @@ final class PassThrough implements UpstreamListener {
   private volatile boolean headersSent;
   private volatile UpstreamFlow flow = UpstreamFlow.NONE;
   private volatile UpstreamCall call;
+  private volatile boolean refused;
   private final ChannelFutureListener clientGone = closed -> cancel();
   /** Body bytes handed over by the upstream's thread and not yet written by the client's. */
   private final AtomicLong inFlight = new AtomicLong();
@@ -104,6 +111,19 @@ final class PassThrough implements UpstreamListener {
         cache.invalidate(target);
       }
     }
+    String coding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (coding != null && status >= 200 && status != 204 && status != 304
+        && !Answers.acceptsCodings(exchange.request().header(HttpHeaderNames.ACCEPT_ENCODING), coding)) {
+      // The same rule as for stored bodies: bytes in a coding the client did not accept are never sent.
+      refused = true;
+      headersSent = true;
+      onLoop(() -> {
+        exchange.channel().closeFuture().removeListener(clientGone);
+        exchange.error(406, NOT_ACCEPTABLE_FIELDS);
+      }, null);
+      cancel();
+      return;
+    }
     long length = HttpUtil.getContentLength(response, -1L);
     var fields = cache.answerFields().of(response.headers(), request.kind());
     headersSent = true;
@@ -117,6 +137,9 @@ final class PassThrough implements UpstreamListener {
    */
   @Override
   public void onContent(ByteBuf chunk) {
+    if (refused) {
+      return;
+    }
     ByteBuf piece = chunk.retain();
     int size = piece.readableBytes();
     if (inFlight.addAndGet(size) > IN_FLIGHT_HIGH) {
@@ -165,6 +188,9 @@ final class PassThrough implements UpstreamListener {
 
   @Override
   public void onComplete() {
+    if (refused) {
+      return;
+    }
     onLoop(() -> {
       exchange.channel().closeFuture().removeListener(clientGone);
       if (exchange.streaming()) {
@@ -175,6 +201,9 @@ final class PassThrough implements UpstreamListener {
 
   @Override
   public void onError(UpstreamFailure failure, String message) {
+    if (refused) {
+      return;
+    }
     onLoop(() -> {
       exchange.channel().closeFuture().removeListener(clientGone);
       if (!headersSent) {

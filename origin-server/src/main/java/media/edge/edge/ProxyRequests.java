@@ -15,6 +15,7 @@ import media.edge.http.Exchange;
 import media.edge.http.Request;
 import media.edge.httpcache.CacheControl;
 import media.edge.upstream.HopByHop;
+import media.edge.upstream.SteeringFields;
 
 /**
  * Turns a client request into what the edge cache keys on and sends upstream. The token never
@@ -135,7 +136,7 @@ final class ProxyRequests {
 
   /**
    * The varied fields as the upstream request would carry them: a field the cache manages itself
-   * (conditionals, ranges, Accept-Encoding) is absent; the few fields this class rewrites (cookies,
+   * (conditionals, ranges, Accept-Encoding) or that is never forwarded ({@link SteeringFields}) is absent; the few fields this class rewrites (cookies,
    * the token, X-Forwarded-For, hop-by-hop ones) take the full, slower path.
    */
   private HttpHeaders varyView(List<String> fields, Exchange exchange, Request client) {
@@ -146,7 +147,7 @@ final class ProxyRequests {
         CACHE_MANAGED.forEach(forwarded::remove);
         return forwarded;
       }
-      if (!MANAGED_NAMES.contains(field)) {
+      if (!MANAGED_NAMES.contains(field) && !SteeringFields.contains(field)) {
         for (String value : client.headers(field)) {
           view.add(field, value);
         }

@@ -27,6 +27,11 @@ public record Answer(Kind kind, Representation representation, long first, long 
     /** 416 with {@code Content-Range: bytes *&#47;length}. */
     RANGE_NOT_SATISFIABLE,
     /**
+     * 406: the body has a content coding of its own (an upstream's gzip, say) that the client's
+     * Accept-Encoding does not accept; it is never decoded here, so it is never sent to that client.
+     */
+    NOT_ACCEPTABLE,
+    /**
      * Nothing can be sent until the whole body is in: the answer needs its length (a range) or all
      * its bytes (a rewrite, a compression). Only a representation still arriving gets this.
      */
@@ -51,6 +56,7 @@ public record Answer(Kind kind, Representation representation, long first, long 
       case NOT_MODIFIED -> 304;
       case PRECONDITION_FAILED -> 412;
       case RANGE_NOT_SATISFIABLE -> 416;
+      case NOT_ACCEPTABLE -> 406;
       case NEEDS_WHOLE_BODY -> throw new IllegalStateException("no status before the whole body is in");
     };
   }

@@ -2,6 +2,7 @@ package media.edge.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.Locale;
 import media.edge.hls.ContentKind;
 import media.edge.httpdate.HttpDate;
 
@@ -9,8 +10,13 @@ import media.edge.httpdate.HttpDate;
  * The one decision from a request and a representation to an answer, for every source: memory hits,
  * library files, disk-tier hits, edge hits and responses still arriving from upstream.
  *
- * <p>In the order of RFC 9110 section 13.2.2, for a representation whose status is 200 (any other
- * stored status, a 404 or a redirect, is sent as it is):
+ * <p>First, a body that has a content coding of its own ({@link #acceptsCodings}, which a pass-through
+ * answer, not decided here, asks too) (an upstream sent it gzip-encoded although the
+ * edge asked for identity) goes only to a client whose Accept-Encoding accepts every coding it lists;
+ * any other client gets 406, whatever the status, since the bytes are never decoded here (issue 15: a
+ * client that did not ask for gzip must never receive gzip bytes). Then, in the order of RFC 9110
+ * section 13.2.2, for a representation whose status is 200 (any other stored status, a 404 or a
+ * redirect, is sent as it is):
  *
  * <ol>
  *   <li>{@code If-Match} (strong comparison), else {@code If-Unmodified-Since} when the representation
@@ -39,6 +45,11 @@ public final class Answers {
    * @param gzipPlaylists whether playlists may be compressed ({@code http.gzip-playlists})
    */
   public static Answer decide(Request request, boolean viewerToken, Representation representation, boolean gzipPlaylists) {
+    if (representation.contentEncoded()
+        && statusAllowsBody(representation.status())
+        && !acceptsCodings(request.header(HttpHeaderNames.ACCEPT_ENCODING), representation.contentEncoding())) {
+      return bodiless(Answer.Kind.NOT_ACCEPTABLE, representation);
+    }
     boolean arriving = representation.body() == Body.Arriving.INSTANCE;
     boolean perViewer = viewerToken
         && representation.kind() == ContentKind.PLAYLIST
@@ -141,6 +152,23 @@ public final class Answers {
       return perViewer ? (head ? Answer.Coding.IDENTITY : Answer.Coding.GZIP) : Answer.Coding.STORED_GZIP;
     }
     return !head && AcceptEncoding.accepts(accept, "deflate") ? Answer.Coding.DEFLATE : Answer.Coding.IDENTITY;
+  }
+
+  /**
+   * True when {@code accept} (an Accept-Encoding value, may be null) accepts every coding of {@code
+   * contentEncoding} (a Content-Encoding value such as {@code gzip} or {@code deflate, br}); {@code
+   * identity} needs no acceptance. No Accept-Encoding accepts no coding: RFC 9110 would allow any, but
+   * players and tools that send none rarely decode.
+   */
+  public static boolean acceptsCodings(String accept, String contentEncoding) {
+    for (String coding : contentEncoding.split(",")) {
+      String name = coding.strip();
+      boolean needsAcceptance = !name.isEmpty() && !name.equalsIgnoreCase("identity");
+      if (needsAcceptance && !AcceptEncoding.accepts(accept, name.toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Statuses whose answers never have a body, whatever Content-Length says (RFC 9110 section 6.4.1). */

@@ -241,6 +241,11 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
         error(416, Fields.builder().add(HttpHeaderNames.CONTENT_RANGE, "bytes */" + representation.length()).build());
         return true;
       }
+      case NOT_ACCEPTABLE -> {
+        // Another Accept-Encoding gets another answer: a shared cache downstream must not keep this for all.
+        error(406, Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build());
+        return true;
+      }
       case NEEDS_WHOLE_BODY -> throw new IllegalStateException("the answer needs the whole body first");
       default -> {
         // go on

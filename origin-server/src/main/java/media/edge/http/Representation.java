@@ -122,6 +122,11 @@ public final class Representation {
     return contentEncoded;
   }
 
+  /** The body's own {@code Content-Encoding} value, or null. */
+  public String contentEncoding() {
+    return contentEncoded ? fields.get(HttpHeaderNames.CONTENT_ENCODING) : null;
+  }
+
   /** True when the fields already carry CORS (an upstream's own): the writer adds none. */
   public boolean carriesCors() {
     return carriesCors;

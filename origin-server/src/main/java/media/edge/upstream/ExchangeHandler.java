@@ -8,6 +8,7 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -22,19 +23,21 @@ import media.edge.upstream.ExchangeListener.Progress;
 
 /**
  * Runs one request at a time on its connection and turns what happens into {@link ExchangeListener}
- * calls: decoded responses, timeouts, closes and resets. Must be the last handler, after {@code
- * HttpClientCodec}, with {@link ResponseBytes} before the codec and an {@code IdleStateHandler} whose
- * reader-idle event is the idle timeout.
+ * calls: decoded responses, timeouts, closes, resets and desyncs. Must be the last handler, after {@link
+ * ResponseDecoder} and the request encoder, with {@link ResponseGate} before the decoder and an {@code
+ * IdleStateHandler} whose reader-idle event is the idle timeout.
  *
  * <p>Every way an exchange ends goes through {@link #end} or {@link #fail}, which forget the listener
  * first, so that the listener hears exactly one ending and nothing after it; a failure closes the
  * connection. Whatever arrives while no exchange is running means the connection is out of step with the
- * upstream, and closes it.
+ * upstream, and closes it: the gate stops such bytes before they reach the decoder, and this handler
+ * closes on any decoded message that still gets here (the rest of a read that held a response's end and
+ * more, which the decoder has already reported).
  *
  * <p>One per channel; used only on the channel's event loop.
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
-  private final ResponseBytes bytes;
+  private final ResponseGate gate;
   private final long responseTimeoutNanos;
   private final long idleTimeoutMillis;
 
@@ -48,8 +51,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private ScheduledFuture<?> responseTimer;
 
-  ExchangeHandler(ResponseBytes bytes, Duration responseTimeout, Duration idleTimeout) {
-    this.bytes = bytes;
+  ExchangeHandler(ResponseGate gate, Duration responseTimeout, Duration idleTimeout) {
+    this.gate = gate;
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.idleTimeoutMillis = idleTimeout.toMillis();
   }
@@ -77,7 +80,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     interim = false;
     headersSeen = false;
     keepAlive = false;
-    bytes.reset();
+    gate.writing(HttpMethod.HEAD.equals(request.method()));
     if (!ctx.channel().isActive()) {
       request.release();
       fail(UpstreamFailure.RESET, "connection closed before the request was sent");
@@ -94,6 +97,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     if (write.isSuccess()) {
       written = true;
+      gate.written();
     } else {
       fail(UpstreamFailure.RESET, "request not sent: " + ErrorText.of(write.cause()));
     }
@@ -114,6 +118,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
         Throwable cause = object.decoderResult().cause();
+        if (cause instanceof ResponseDecoder.DesyncException) {
+          fail(UpstreamFailure.DESYNC, "out of step: " + cause.getMessage());
+          return;
+        }
         UpstreamFailure failure =
             cause instanceof PrematureChannelClosureException ? UpstreamFailure.TRUNCATED : UpstreamFailure.MALFORMED;
         // Unparseable before any header: on a reused connection this is usually the tail of the
@@ -169,6 +177,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Desync) {
+      // Bytes before the request was fully written cannot answer it: nothing of a response was received.
+      fail(UpstreamFailure.DESYNC, "out of step: bytes before the request was written", true);
+      return;
+    }
     if (evt instanceof IdleStateEvent idle) {
       // Before the headers the response timeout applies; between exchanges idleness is normal.
       // Nor while the body is paused for a slow client: the client's own send timeout watches that.
@@ -194,7 +207,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // The codec has already turned a clean close into the end of a close-delimited body, if it was one.
     if (headersSeen) {
       fail(UpstreamFailure.TRUNCATED, "connection closed before the end of the body");
-    } else if (bytes.seen()) {
+    } else if (gate.seen()) {
       fail(UpstreamFailure.RESET, "connection closed in the middle of the response head");
     } else {
       fail(UpstreamFailure.RESET, "connection closed before a response");
@@ -223,7 +236,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Progress progress =
-        bytes.seen() && !noResponseYet ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
+        gate.seen() && !noResponseYet ? Progress.RESPONSE_STARTED : sent ? Progress.SENT : Progress.NOT_SENT;
     forget();
     ctx.close();
     failed.onFailure(failure, progress, detail);
@@ -231,6 +244,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private void forget() {
     listener = null;
+    gate.idle();
     cancelResponseTimer();
   }
 

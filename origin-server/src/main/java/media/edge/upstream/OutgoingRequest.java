@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -13,8 +14,9 @@ import java.util.List;
 
 /**
  * What goes on the wire for an {@link UpstreamRequest}: HTTP/1.1, the upstream's path prefix, its authority
- * as {@code Host}, the caller's end-to-end headers, {@code Via} with this edge appended, and a {@code
- * Content-Length} that matches the body (the caller's is never trusted).
+ * as {@code Host}, the caller's end-to-end headers except the {@link SteeringFields}, {@code
+ * Accept-Encoding: identity} unless the caller passes one, {@code Via} with this edge appended, and a
+ * {@code Content-Length} that matches the body (the caller's is never trusted).
  *
  * <p>Stateless and thread-safe.
  */
@@ -24,6 +26,14 @@ final class OutgoingRequest {
   /** The headers common to every attempt of one fetch; {@code Host} is added per upstream by {@link #build}. */
   static HttpHeaders headers(UpstreamRequest request, String via) {
     HttpHeaders headers = HopByHop.strip(request.headers());
+    SteeringFields.remove(headers);
+    if (!headers.contains(HttpHeaderNames.ACCEPT_ENCODING)) {
+      // Without the field any coding is acceptable (RFC 9110 section 12.5.3). The edge drops a cacheable
+      // request's Accept-Encoding, stores what comes back for clients that may not decode it, and
+      // compresses playlists itself: so it asks for identity, and passes on an encoded body only to a
+      // client that accepts its coding.
+      headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+    }
     headers.remove(HttpHeaderNames.HOST);
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);
     headers.set(HttpHeaderNames.VIA, appendVia(headers.getAll(HttpHeaderNames.VIA), via));

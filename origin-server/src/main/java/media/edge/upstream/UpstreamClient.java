@@ -83,6 +83,9 @@ public final class UpstreamClient implements AutoCloseable {
       }
     }
 
+    ParentHealth health = new ParentHealth(parents.stream().map(Upstream::name).toList());
+    UpstreamMetrics metrics = new UpstreamMetrics(registry, health);
+    Desyncs desyncs = new Desyncs(metrics, System::nanoTime);
     Bootstrap base =
         new Bootstrap()
             .group(group)
@@ -92,7 +95,7 @@ public final class UpstreamClient implements AutoCloseable {
             // The data port's allocator: what upstream bodies hold is counted with the rest
             // (netty_allocator_memory_used_bytes), not in Netty 4.2's default adaptive allocator.
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .handler(new UpstreamChannelInitializer(config.responseTimeout(), config.idleTimeout()));
+            .handler(new UpstreamChannelInitializer(config.responseTimeout(), config.idleTimeout(), desyncs));
     Map<String, HostPool> pools = new LinkedHashMap<>();
     List<Candidate> parentCandidates = new ArrayList<>();
     List<Candidate> originCandidates = new ArrayList<>();
@@ -103,14 +106,13 @@ public final class UpstreamClient implements AutoCloseable {
       originCandidates.add(new Candidate(origin, pool(pools, base, origin, config), Candidate.ORIGIN));
     }
 
-    ParentHealth health = new ParentHealth(parents.stream().map(Upstream::name).toList());
     String via = "1.1 " + config.resolvedNodeName();
     HealthChecker checker = null;
     if (!parents.isEmpty()) {
       checker = new HealthChecker(parents, base, health, config.healthPath(), via);
       checker.start(group, config.healthInterval());
     }
-    FetchContext context = new FetchContext(new UpstreamMetrics(registry, health), health, via, new AtomicBoolean());
+    FetchContext context = new FetchContext(metrics, health, via, new AtomicBoolean());
     return new UpstreamClient(
         group, pools, new UpstreamSelector(parentCandidates, originCandidates, health), health, checker, context);
   }

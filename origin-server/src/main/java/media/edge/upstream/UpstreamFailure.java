@@ -17,6 +17,11 @@ public enum UpstreamFailure {
   TRUNCATED,
   /** The response could not be decoded: bad status line, bad header, bad chunk size, unexpected 101. */
   MALFORMED,
+  /**
+   * The upstream sent bytes that answer no request (see {@link Desync}): right after this response, which
+   * is then not trusted, or before this request was fully written.
+   */
+  DESYNC,
   /** {@link UpstreamClient#close()} ended the fetch. */
   CLOSED;
 

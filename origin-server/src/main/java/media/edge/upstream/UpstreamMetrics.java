@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The client's meters, all registered at start-up: {@code edge_upstream_requests_seconds{outcome}},
- * {@code edge_upstream_retries_total} and {@code edge_upstream_parent_up{parent}}. The outcome tag is a
- * status class or a {@link UpstreamFailure} tag, never anything from the request.
+ * {@code edge_upstream_retries_total}, {@code edge_upstream_desyncs_total{when}} and {@code
+ * edge_upstream_parent_up{parent}}. The outcome tag is a status class or a {@link UpstreamFailure} tag,
+ * and {@code when} a {@link Desync} tag, never anything from the request.
  *
  * <p>Thread-safe: the meters are created in the constructor and Micrometer's meters are thread-safe.
  */
@@ -34,6 +35,7 @@ final class UpstreamMetrics {
   private final Timer[] byStatusClass = new Timer[STATUS_CLASSES.length];
   private final Timer[] byFailure = new Timer[UpstreamFailure.values().length];
   private final Counter retries;
+  private final Counter[] desyncs = new Counter[Desync.values().length];
   private final List<Meter> gauges = new ArrayList<>();
 
   UpstreamMetrics(MeterRegistry registry, ParentHealth health) {
@@ -48,6 +50,13 @@ final class UpstreamMetrics {
         Counter.builder("edge.upstream.retries")
             .description("Upstream attempts after a connect failure or a stale keep-alive connection")
             .register(registry);
+    for (Desync when : Desync.values()) {
+      desyncs[when.ordinal()] =
+          Counter.builder("edge.upstream.desyncs")
+              .description("Upstream connections closed for bytes that answered no request (never cached)")
+              .tag("when", when.tag())
+              .register(registry);
+    }
     for (int i = 0; i < health.size(); i++) {
       int parent = i;
       gauges.add(
@@ -86,9 +95,14 @@ final class UpstreamMetrics {
     retries.increment();
   }
 
+  /** Only through {@link Desyncs#report}, which also logs. */
+  void desynced(Desync when) {
+    desyncs[when.ordinal()].increment();
+  }
+
   /**
    * Removes the parent gauges, which hold this client's health state, so that a client built later on the
-   * same registry can register its own. Timers and the counter stay: a new client shares them.
+   * same registry can register its own. Timers and counters stay: a new client shares them.
    */
   void close() {
     gauges.forEach(registry::remove);

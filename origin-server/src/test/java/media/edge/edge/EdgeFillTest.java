@@ -401,10 +401,12 @@ class EdgeFillTest {
 
   /**
    * Regression: an upstream that sends more bytes than its Content-Length leaves them on the pooled
-   * connection; the next request on it is retried on a fresh connection instead of answered 502.
+   * connection; the next request on it is retried on a fresh connection instead of answered 502. Since
+   * issue 15 (no desync) the answer those bytes followed is not trusted either: never served whole, never
+   * stored, asked again next time.
    */
   @Test
-  void get_upstreamSentMoreThanItsLength_nextRequestStillSucceeds() throws Exception {
+  void get_upstreamSentMoreThanItsLength_thatAnswerIsDropped_andTheNextRequestStillSucceeds() throws Exception {
     upstream.on("/over/long.txt", (request, out) -> {
       out.head(200, "Content-Length", "10", "Cache-Control", "max-age=60");
       byte[] more = "0123456789 and then some more bytes".getBytes(StandardCharsets.US_ASCII);
@@ -413,11 +415,14 @@ class EdgeFillTest {
     upstream.on("/over/next.txt", TestUpstream.ok("next".getBytes(StandardCharsets.US_ASCII), "Cache-Control", "max-age=60"));
 
     RawHttp.Response first = RawHttp.get(edge.port(), "/over/long.txt");
+    Await.until("the first fill to end", () -> edge.server().edge().inFlight() == 0);
     RawHttp.Response next = RawHttp.get(edge.port(), "/over/next.txt");
+    RawHttp.get(edge.port(), "/over/long.txt");
 
-    assertThat(first.text()).isEqualTo("0123456789");
+    assertThat(first.text()).isNotEqualTo("0123456789");
     assertThat(next.status()).isEqualTo(200);
     assertThat(next.text()).isEqualTo("next");
+    assertThat(upstream.count("/over/long.txt")).isEqualTo(2);
   }
 
   /** Regression: a bodiless status that carries a Content-Length is answered, not left waiting for a body. */

@@ -212,4 +212,42 @@ class AnswersTest {
     assertThat(decide(request(HttpMethod.HEAD, "Accept-Encoding", "gzip"), playlist).coding())
         .isEqualTo(Answer.Coding.IDENTITY);
   }
+
+  private static Representation encoded(String contentEncoding) {
+    Fields fields = Fields.builder()
+        .add(HttpHeaderNames.ETAG, ETAG)
+        .add(HttpHeaderNames.CONTENT_ENCODING, contentEncoding)
+        .build();
+    return Representation.builder(200, fields, Body.Empty.INSTANCE).length(100).kind(ContentKind.SEGMENT).build();
+  }
+
+  /** Issue 15: a gzip body an upstream sent anyway was passed to clients that never asked for gzip. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "none",
+      value = {
+        "gzip      | none                | NOT_ACCEPTABLE",
+        "gzip      | identity            | NOT_ACCEPTABLE",
+        "gzip      | gzip;q=0, deflate   | NOT_ACCEPTABLE",
+        "gzip      | br                  | NOT_ACCEPTABLE",
+        "gzip      | gzip, deflate, br   | FULL",
+        "gzip      | x-gzip              | FULL",
+        "gzip      | *                   | FULL",
+        "deflate   | gzip                | NOT_ACCEPTABLE",
+        "gzip, br  | gzip                | NOT_ACCEPTABLE",
+        "gzip, br  | br, gzip            | FULL",
+        "identity  | none                | FULL"
+      })
+  void contentEncodedBody_goesOnlyToClientsAcceptingEveryCoding(String coding, String accept, Answer.Kind expected) {
+    Request request = accept == null ? get() : get("Accept-Encoding", accept);
+
+    Answer answer = decide(request, encoded(coding));
+
+    assertThat(answer.kind()).isEqualTo(expected);
+    if (expected == Answer.Kind.NOT_ACCEPTABLE) {
+      assertThat(answer.status()).isEqualTo(406);
+      assertThat(answer.hasBody()).isFalse();
+    }
+  }
 }

@@ -190,7 +190,8 @@ class UpstreamFetchTest {
 
     recorder.await();
     Request sent = origin.nextRequest();
-    assertThat(sent.headers().keySet()).containsExactlyInAnyOrder("host", "via", "accept");
+    assertThat(sent.headers().keySet()).containsExactlyInAnyOrder("host", "via", "accept", "accept-encoding");
+    assertThat(sent.header("Accept-Encoding")).as("asked for explicitly: none would accept any coding").isEqualTo("identity");
     assertThat(sent.header("Host")).isEqualTo(origin.name());
     assertThat(sent.header("Via")).isEqualTo("1.0 client-proxy, 1.1 edge-test");
     HttpHeaders received = recorder.response().headers();

@@ -1,0 +1,87 @@
+package media.edge.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
+import java.util.List;
+
+/**
+ * Netty's response decoder, with two things {@code HttpClientCodec} would otherwise add or miss. It reads
+ * the answer to a HEAD without a body, asking {@link ResponseGate} which request is on the connection (one
+ * at a time, so no queue of methods is needed). And it catches an upstream out of step within one read:
+ * when a final response ends and bytes other than blank lines are left in the same buffer, those bytes
+ * answer no request, so the response that just ended cannot be trusted either (the upstream may have put
+ * its real end elsewhere). That response's last content is then marked failed with a {@link
+ * DesyncException}, which {@link ExchangeHandler} turns into {@link UpstreamFailure#DESYNC}: the response is
+ * neither completed nor stored, and the connection is closed.
+ *
+ * <p>One per channel; used only on the channel's event loop.
+ */
+final class ResponseDecoder extends HttpResponseDecoder {
+  private static final ByteProcessor BLANK = b -> b == '\r' || b == '\n';
+
+  private final ResponseGate gate;
+  private final Desyncs desyncs;
+
+  ResponseDecoder(HttpDecoderConfig config, ResponseGate gate, Desyncs desyncs) {
+    super(config);
+    this.gate = gate;
+    this.desyncs = desyncs;
+  }
+
+  /** The cause on a response's last content when bytes followed it in the same read. No stack trace: not a bug here. */
+  static final class DesyncException extends RuntimeException {
+    DesyncException(int bytes) {
+      super(bytes + " bytes after the end of the response", null, false, false);
+    }
+  }
+
+  @Override
+  protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+    if (msg instanceof HttpResponse response) {
+      int code = response.status().code();
+      if (code >= 200 && gate.head()) {
+        return true;
+      }
+    }
+    return super.isContentAlwaysEmpty(msg);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    int before = out.size();
+    super.decode(ctx, buffer, out);
+    int last = out.size() - 1;
+    if (last < before || !(out.get(last) instanceof LastHttpContent content) || content.decoderResult().isFailure()) {
+      return;
+    }
+    if (!buffer.isReadable() || buffer.forEachByte(BLANK) == -1 || interimIn(out, before)) {
+      return;
+    }
+    int leftover = buffer.readableBytes();
+    desyncs.report(Desync.AFTER_RESPONSE, ctx.channel(), leftover);
+    // The last body bytes go with the response they end: none of it is passed on.
+    content.release();
+    LastHttpContent marked = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+    marked.setDecoderResult(DecoderResult.failure(new DesyncException(leftover)));
+    out.set(last, marked);
+  }
+
+  /** Whether the response ended by this call was a 1xx one: a final response is still to come. */
+  private static boolean interimIn(List<Object> out, int from) {
+    for (int i = from; i < out.size(); i++) {
+      if (out.get(i) instanceof HttpResponse response && response.status().code() < 200) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
