@@ -10,9 +10,11 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Direct memory: Netty's pooled direct buffers hold the memory tier and everything in flight
- *       (fills, relayed bodies, TLS records, HTTP/2 frames, socket reads). A tier as large as the
- *       direct-memory limit cannot work and is refused; one above three quarters of it leaves too little
- *       headroom and is warned about (the container entry point gives the tier exactly three quarters).
+ *       (fills, relayed bodies, TLS records, HTTP/2 frames, socket reads). A tier above three quarters of
+ *       the direct-memory limit leaves too little headroom, and one as large as the limit can never be
+ *       filled: both are warned about, naming the key (the container entry point gives the tier exactly
+ *       three quarters). Not refused: the built-in default (512 MiB) is larger than a small machine's
+ *       default limit, and the demo must start there; it only ever fills a few megabytes.
  *   <li>Descriptors: {@code server.max-connections} 0 means three quarters of the process's descriptor
  *       limit; the last quarter is for library and disk-tier files, upstream connections and the JVM.
  * </ul>
@@ -25,20 +27,16 @@ final class Headroom {
 
   private Headroom() {}
 
-  /**
-   * Checks the memory tier against the direct-memory limit; a warning to log, or empty.
-   *
-   * @throws StartupException when the tier is at least as large as the limit
-   */
-  static Optional<String> directMemory(long tierBytes, long maxDirectBytes) throws StartupException {
+  /** Checks the memory tier against the direct-memory limit; a warning to log, or empty. */
+  static Optional<String> directMemory(long tierBytes, long maxDirectBytes) {
     if (maxDirectBytes <= 0) {
       return Optional.empty(); // no limit known
     }
     if (tierBytes >= maxDirectBytes) {
-      throw new StartupException(
-          "cache.memory-bytes: " + tierBytes + " (expected: less than the JVM's direct memory limit of "
-              + maxDirectBytes + " bytes, which also holds every body in flight; raise -XX:MaxDirectMemorySize"
-              + " or lower cache.memory-bytes)", null);
+      return Optional.of(
+          "cache.memory-bytes " + tierBytes + " is not below the JVM's direct memory limit of " + maxDirectBytes
+              + " bytes, which also holds every body in flight: the tier can never fill, and once memory is short"
+              + " fills fail; raise -XX:MaxDirectMemorySize or lower cache.memory-bytes");
     }
     if (tierBytes > (long) (maxDirectBytes * TIER_SHARE)) {
       return Optional.of(

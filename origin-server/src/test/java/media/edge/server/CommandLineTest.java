@@ -75,6 +75,8 @@ class CommandLineTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Xmx256m");
+    // Room for the default 512 MiB memory tier, as README's production line gives it (else a start-up warning).
+    command.add("-XX:MaxDirectMemorySize=768m");
     command.add(Main.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
