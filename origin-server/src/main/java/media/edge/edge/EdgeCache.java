@@ -2,6 +2,7 @@ package media.edge.edge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class EdgeCache {
   private final ByteBufAllocator allocator;
   private final AnswerFields answerFields;
   private final long maxObjectBytes;
+  private final MemoryPressure pressure;
   private final long sendfileMinBytes;
   private final OpenFiles descriptors;
   private final long staleIfErrorMillis;
@@ -77,6 +79,7 @@ public final class EdgeCache {
     this.allocator = b.allocator;
     this.answerFields = new AnswerFields(b.via, b.gzipPlaylists);
     this.maxObjectBytes = b.maxObjectBytes;
+    this.pressure = b.pressure;
     this.sendfileMinBytes = b.sendfileMinBytes;
     this.descriptors = new OpenFiles(b.openFiles);
     this.staleIfErrorMillis = b.config.staleIfError().toMillis();
@@ -264,6 +267,10 @@ public final class EdgeCache {
         fills.remove(key, running);
         continue;
       }
+      if (pressure.refuses()) {
+        answer.accept(new Lookup.Refused(503));
+        return;
+      }
       Fill fill = new Fill(this, key, request, fallback == null || !fallback.tryRetain() ? null : fallback, waiter);
       if (fills.putIfAbsent(key, fill) != null) {
         fill.discard();
@@ -396,6 +403,11 @@ public final class EdgeCache {
     return staleIfErrorMillis;
   }
 
+  /** The global budget for bytes in flight. */
+  MemoryPressure pressure() {
+    return pressure;
+  }
+
   long maxObjectBytes() {
     return maxObjectBytes;
   }
@@ -482,6 +494,7 @@ public final class EdgeCache {
     private String via = "1.1 edge";
     private boolean gzipPlaylists;
     private long maxObjectBytes = media.edge.config.ConfigLoader.defaults().cache().memoryMaxObjectBytes();
+    private MemoryPressure pressure = MemoryPressure.NONE;
     private long sendfileMinBytes = Long.MAX_VALUE;
     private int openFiles;
     private Duration responseTimeout = media.edge.config.ConfigLoader.defaults().upstream().responseTimeout();
@@ -520,6 +533,18 @@ public final class EdgeCache {
     /** Whether playlists may be compressed on the way out ({@code http.gzip-playlists}). */
     public Builder gzipPlaylists(boolean gzipPlaylists) {
       this.gzipPlaylists = gzipPlaylists;
+      return this;
+    }
+
+    /** Refuses new fills and pass-throughs while direct memory is near the JVM's limit. */
+    public Builder memoryPressure(MeterRegistry registry) {
+      this.pressure = MemoryPressure.ofJvm(registry);
+      return this;
+    }
+
+    /** The same, with a given measure (tests). */
+    Builder memoryPressure(MemoryPressure pressure) {
+      this.pressure = pressure;
       return this;
     }
 

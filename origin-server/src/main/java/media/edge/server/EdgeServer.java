@@ -243,6 +243,7 @@ public final class EdgeServer implements AutoCloseable {
             .via("1.1 " + nodeName)
             .gzipPlaylists(config.http().gzipPlaylists())
             .maxObjectBytes(config.cache().memoryMaxObjectBytes())
+            .memoryPressure(metrics.registry())
             .sendfileMinBytes(config.cache().sendfileMinBytes())
             .openFiles(config.cache().openFiles())
             .timeouts(section.responseTimeout(), section.holdTimeout())
