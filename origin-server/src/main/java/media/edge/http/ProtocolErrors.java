@@ -3,6 +3,7 @@ package media.edge.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,30 +75,40 @@ final class ProtocolErrors {
     }
   }
 
-  /** Which reason {@code cause} counts under. */
+  /**
+   * Which reason {@code cause} counts under, by the first telling exception in its chain: Netty wraps
+   * what it reports (an HTTP/2 stream's error arrives as an {@code Http2FrameStreamException}, a TLS
+   * failure inside a {@code DecoderException}).
+   */
   static ProtocolError reason(Throwable cause) {
-    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof SSLException) {
-      return ProtocolError.TLS;
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return ProtocolError.TLS;
+      }
+      if (t instanceof Http2Exception || t instanceof Http2FrameStreamException) {
+        return ProtocolError.HTTP2;
+      }
+      if (t instanceof IOException) {
+        return ProtocolError.RESET;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
     }
-    if (root instanceof Http2Exception) {
-      return ProtocolError.HTTP2;
-    }
-    if (root instanceof IOException) {
-      return ProtocolError.RESET;
-    }
-    if (cause instanceof DecoderException) {
-      return ProtocolError.DECODE;
-    }
-    return ProtocolError.INTERNAL;
+    return cause instanceof DecoderException ? ProtocolError.DECODE : ProtocolError.INTERNAL;
   }
 
   /** The exception's type, and for HTTP/2 its error code: nothing the peer sent. */
   private static String describe(Throwable cause) {
-    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof Http2Exception h2) {
-      return root.getClass().getSimpleName() + " " + h2.error();
+    for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof Http2Exception h2) {
+        return t.getClass().getSimpleName() + " " + h2.error();
+      }
+      if (t instanceof Http2FrameStreamException h2) {
+        return t.getClass().getSimpleName() + " " + h2.error();
+      }
     }
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     return root.getClass().getSimpleName();
   }
 }
