@@ -94,7 +94,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             server.sendTimeout().toNanos());
     this.gate = new RequestGate(front);
     this.closer = new ConnectionCloser(front.protocolErrors);
-    this.streamsHandler = new Http2Streams(gate);
+    this.streamsHandler = new Http2Streams(gate, server.headerTimeout().toNanos());
   }
 
   /** A builder over the configuration and the responder of the server's mode. */

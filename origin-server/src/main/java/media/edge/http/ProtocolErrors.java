@@ -2,6 +2,7 @@ package media.edge.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import java.io.IOException;
@@ -88,8 +89,8 @@ final class ProtocolErrors {
       if (t instanceof Http2Exception || t instanceof Http2FrameStreamException) {
         return ProtocolError.HTTP2;
       }
-      if (t instanceof IOException) {
-        return ProtocolError.RESET;
+      if (t instanceof IOException || t instanceof PrematureChannelClosureException) {
+        return ProtocolError.RESET; // the peer went away, or a stream closed while its request was arriving
       }
       if (t.getCause() == t) {
         break;

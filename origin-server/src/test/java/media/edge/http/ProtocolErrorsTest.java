@@ -46,6 +46,8 @@ class ProtocolErrorsTest {
     assertThat(ProtocolErrors.reason(new DecoderException(Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "flood"))))
         .isEqualTo(ProtocolError.HTTP2);
     assertThat(ProtocolErrors.reason(new DecoderException("bad PROXY header"))).isEqualTo(ProtocolError.DECODE);
+    assertThat(ProtocolErrors.reason(new io.netty.handler.codec.PrematureChannelClosureException("closed while aggregating")))
+        .isEqualTo(ProtocolError.RESET);
     assertThat(ProtocolErrors.reason(new IllegalStateException("a bug"))).isEqualTo(ProtocolError.INTERNAL);
   }
 

@@ -282,6 +282,23 @@ class AbuseTest {
     }
   }
 
+  /** Slowloris over HTTP/2: requests that never end, on a connection kept busy with pings, are reset. */
+  @Test
+  void halfSentHttp2Requests_areResetAtTheHeaderTimeout(@TempDir Path dir) throws Exception {
+    Tools.require("/usr/bin/python3", "-c", "import h2");
+    DevelopmentCertificate cert = DevelopmentCertificate.generate(dir.resolve("tls"), Clock.systemUTC());
+    try (EdgeNode edge = edge(c -> c.withServer(c.server().withTls(new TlsConfig(cert.certFile(), cert.keyFile(), Duration.ZERO))))) {
+      Path script = Path.of(AbuseTest.class.getResource("/abuse/h2_half_requests.py").toURI());
+      Process attack = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(edge.port()), "20", "10")
+          .redirectErrorStream(true).start();
+      assertThat(attack.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String output = new String(attack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(output).contains("resets=20");
+      assertThat(edge.metric("edge_http_rejections_total{reason=\"header_timeout\"}")).isEqualTo(20);
+      assertQuiet();
+    }
+  }
+
   /** Plaintext HTTP on a TLS port, by the hundred: counted as failed handshakes, not one log line. */
   @Test
   void notTls_onATlsPort_isCounted_andTheLogStaysQuiet(@TempDir Path dir) throws Exception {
