@@ -198,6 +198,12 @@ public final class Fill implements UpstreamListener {
     storable = false;
   }
 
+  /** The upstream was caught out of step right after this response: its waiters get it, the cache does not. */
+  @Override
+  public void onUntrusted() {
+    doNotStore();
+  }
+
   /** Drops a fill that lost the race to be registered and was never started. */
   void discard() {
     if (fallback != null) {

@@ -118,6 +118,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
         Throwable cause = object.decoderResult().cause();
+        if (cause instanceof ResponseDecoder.DesyncException && headersSeen && !interim && msg instanceof LastHttpContent last) {
+          // Complete by its own framing, but followed by bytes that answer nothing: not to be trusted.
+          // Said first: a listener may complete on the last body byte (a fill of known length does).
+          listener.onUntrusted();
+          if (last.content().isReadable()) {
+            listener.onBody(last.content());
+          }
+          keepAlive = false;
+          end();
+          return;
+        }
         if (cause instanceof ResponseDecoder.DesyncException) {
           fail(UpstreamFailure.DESYNC, "out of step: " + cause.getMessage());
           return;

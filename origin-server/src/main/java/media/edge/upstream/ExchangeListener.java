@@ -22,6 +22,12 @@ interface ExchangeListener {
    */
   void onEnd(boolean reusable);
 
+  /**
+   * The response about to end was followed by bytes that answer no request: it is complete by its own
+   * framing, but must not be stored. Called before its last body bytes and {@link #onEnd}.
+   */
+  default void onUntrusted() {}
+
   /** The exchange failed; the handler has closed the connection. {@code progress} says how far it got. */
   void onFailure(UpstreamFailure failure, Progress progress, String detail);
 

@@ -150,6 +150,15 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
   }
 
   @Override
+  public void onUntrusted() {
+    try {
+      listener.onUntrusted();
+    } catch (RuntimeException e) {
+      LOG.warn("upstream listener failed in onUntrusted", e);
+    }
+  }
+
+  @Override
   public void onEnd(boolean reusable) {
     endPacing();
     candidate().pool().release(channel, reusable);

@@ -1,7 +1,6 @@
 package media.edge.upstream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -19,9 +18,11 @@ import java.util.List;
  * at a time, so no queue of methods is needed). And it catches an upstream out of step within one read:
  * when a final response ends and bytes other than blank lines are left in the same buffer, those bytes
  * answer no request, so the response that just ended cannot be trusted either (the upstream may have put
- * its real end elsewhere). That response's last content is then marked failed with a {@link
- * DesyncException}, which {@link ExchangeHandler} turns into {@link UpstreamFailure#DESYNC}: the response is
- * neither completed nor stored, and the connection is closed.
+ * its real end elsewhere). That response's last content is then marked with a {@link DesyncException}:
+ * {@link ExchangeHandler} ends the exchange with the bytes its framing declared, tells the listener the
+ * response is not to be trusted ({@link ExchangeListener#onUntrusted}: it is passed to its client but
+ * never stored), and closes the connection, so the extra bytes reach no one. (A cut-off body instead
+ * would break clients over an upstream's own mistake: one HTTP client library waits forever on it.)
  *
  * <p>One per channel; used only on the channel's event loop.
  */
@@ -68,9 +69,9 @@ final class ResponseDecoder extends HttpResponseDecoder {
     }
     int leftover = buffer.readableBytes();
     desyncs.report(Desync.AFTER_RESPONSE, ctx.channel(), leftover);
-    // The last body bytes go with the response they end: none of it is passed on.
-    content.release();
-    LastHttpContent marked = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+    // The last body bytes still belong to the response they end, by its own framing.
+    LastHttpContent marked = new DefaultLastHttpContent(content.content());
+    marked.trailingHeaders().set(content.trailingHeaders());
     marked.setDecoderResult(DecoderResult.failure(new DesyncException(leftover)));
     out.set(last, marked);
   }

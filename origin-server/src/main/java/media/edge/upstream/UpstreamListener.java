@@ -28,6 +28,12 @@ public interface UpstreamListener {
   /** The body is complete: Content-Length matched, the chunked terminator arrived, or there is no body. */
   void onComplete();
 
+  /**
+   * The response was followed by bytes that answer no request (the upstream is out of step): relay it,
+   * but never store it. Called before the last {@link #onContent} and {@link #onComplete}, at most once.
+   */
+  default void onUntrusted() {}
+
   /** The fetch failed; terminal. {@code message} names the upstream and path, never the query string. */
   void onError(UpstreamFailure failure, String message);
 }

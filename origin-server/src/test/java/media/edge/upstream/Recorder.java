@@ -53,6 +53,11 @@ final class Recorder implements UpstreamListener {
   }
 
   @Override
+  public synchronized void onUntrusted() {
+    check("untrusted");
+  }
+
+  @Override
   public synchronized void onComplete() {
     check("complete");
     done.complete(this);
