@@ -46,7 +46,10 @@ class PlaylistFuzzTest {
     String input = new String(in, StandardCharsets.ISO_8859_1);
     if (!input.contains("hdnts")) {
       String output = new String(once, StandardCharsets.ISO_8859_1);
-      assertThat(output.replace("?" + TOKEN, "").replace("&" + TOKEN, "")).isEqualTo(input);
+      // An empty query ("seg.ts?") takes the token as its query ("seg.ts?hdnts=..."), so a '?' that ends
+      // a URI is dropped on both sides before they are compared.
+      assertThat(withoutEmptyQueries(output.replace("?" + TOKEN, "").replace("&" + TOKEN, "")))
+          .isEqualTo(withoutEmptyQueries(input));
     }
     assertThat(rewrite(once)).as("rewriting the rewritten playlist").isEqualTo(once);
   }
@@ -80,7 +83,8 @@ class PlaylistFuzzTest {
     List<String> before = uriLines(text);
     List<String> after = uriLines(delta);
     assertThat(after.size()).isLessThanOrEqualTo(before.size());
-    assertThat(before.subList(before.size() - after.size(), before.size())).isEqualTo(after);
+    assertThat(before.subList(before.size() - after.size(), before.size()))
+        .as("delta of %s: %s", escape(text), escape(delta)).isEqualTo(after);
 
     String resolved = PlaylistPaths.resolve("/live/2M/media.m3u8", text);
     if (resolved != null) {
@@ -88,9 +92,24 @@ class PlaylistFuzzTest {
     }
   }
 
-  /** The lines of {@code text} that name a segment, as {@link Lines} splits them. */
+  /**
+   * The lines of {@code text} that name a segment, as {@link Lines} splits them, without trailing CRs: a
+   * delta update writes LF line ends, so the stray CR of a line ending CR CR LF (no URI has one) becomes
+   * part of its line end.
+   */
   private static List<String> uriLines(String text) {
-    return Lines.of(text).stream().filter(l -> !l.isEmpty() && l.charAt(0) != '#').toList();
+    return Lines.of(text).stream().map(l -> l.replaceAll("\\r+$", "")).filter(l -> !l.isEmpty() && l.charAt(0) != '#')
+        .toList();
+  }
+
+  private static String withoutEmptyQueries(String text) {
+    return text.replaceAll("\\?(?=[\\r\\n#\"&]|$)", "");
+  }
+
+  private static String escape(String text) {
+    StringBuilder out = new StringBuilder();
+    text.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+    return out.toString();
   }
 
   private static byte[] rewrite(byte[] playlist) {
