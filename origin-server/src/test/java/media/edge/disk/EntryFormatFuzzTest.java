@@ -35,7 +35,9 @@ class EntryFormatFuzzTest {
         case 1 -> file = Arrays.copyOf(file, at);
         case 2 -> file = splice(file, at, data.consumeBytes(8));
         default -> {
-          ByteBuffer.wrap(file).putInt(at & ~3, data.consumeInt()); // a length or magic, word-aligned
+          if (file.length >= 4) { // a length or the magic, word-aligned
+            ByteBuffer.wrap(file).putInt(Math.min(at & ~3, file.length - 4), data.consumeInt());
+          }
         }
       }
     }
