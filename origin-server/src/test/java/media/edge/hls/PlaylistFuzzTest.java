@@ -47,8 +47,8 @@ class PlaylistFuzzTest {
     if (!input.contains("hdnts")) {
       String output = new String(once, StandardCharsets.ISO_8859_1);
       // A query that is empty or ends with a separator ("seg.ts?", "seg.ts?a=1&") takes the token with no
-      // separator of its own ("seg.ts?hdnts=..."), so separators that end a URI are dropped on both sides
-      // before they are compared.
+      // separator of its own ("seg.ts?hdnts=..."), so separators that end a URI (before a fragment, a
+      // quote, whitespace or the line end) are dropped on both sides before they are compared.
       assertThat(withoutEmptyQueries(output.replace("?" + TOKEN, "").replace("&" + TOKEN, "")))
           .isEqualTo(withoutEmptyQueries(input));
     }
@@ -104,7 +104,7 @@ class PlaylistFuzzTest {
   }
 
   private static String withoutEmptyQueries(String text) {
-    return text.replaceAll("[?&]+(?=[\\r\\n#\"]|$)", "");
+    return text.replaceAll("[?&]+(?=[ \\t\\r\\n#\"]|$)", "");
   }
 
   private static String escape(String text) {
