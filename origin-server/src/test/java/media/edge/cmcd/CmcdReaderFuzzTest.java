@@ -18,7 +18,8 @@ import media.edge.testing.TestClock;
  * viewer's token (it reaches the access log); percent-decoding refuses anything but ASCII escapes and
  * undoes encoding; a value sent in the query reads as the same value sent in a header.
  *
- * <p>To fuzz: {@code JAZZER_FUZZ=1 mvn -pl origin-server test -Dtest=CmcdReaderFuzzTest}.
+ * <p>To fuzz (Jazzer fuzzes one method per run): {@code JAZZER_FUZZ=1 mvn -pl origin-server test
+ *     -Dtest=CmcdReaderFuzzTest#read_anyQueryAndHeaders_isTypedAndKeepsNoToken}, or {@code #percentDecode_...}.
  */
 class CmcdReaderFuzzTest {
   private static final List<String> INTEGER_KEYS = List.of("br", "bl", "d", "dl", "mtp", "rtp", "tb");

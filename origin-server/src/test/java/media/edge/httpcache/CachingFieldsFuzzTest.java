@@ -22,7 +22,8 @@ import io.netty.handler.codec.http.HttpHeaders;
  *       with {@link IllegalArgumentException}.
  * </ul>
  *
- * <p>To fuzz: {@code JAZZER_FUZZ=1 mvn -pl origin-server test -Dtest=CachingFieldsFuzzTest}.
+ * <p>To fuzz (Jazzer fuzzes one method per run): {@code JAZZER_FUZZ=1 mvn -pl origin-server test
+ *     -Dtest=CachingFieldsFuzzTest#store_anyCachingFields_givesSaneFreshness}, or {@code #decode_...}.
  */
 class CachingFieldsFuzzTest {
   private static final long T0 = Times.T0;

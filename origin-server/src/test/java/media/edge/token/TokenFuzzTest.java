@@ -21,7 +21,8 @@ import media.edge.token.TokenVerifier.Verdict;
  *       such as hex in upper case, may still verify).
  * </ul>
  *
- * <p>To fuzz: {@code JAZZER_FUZZ=1 mvn -pl origin-server test -Dtest=TokenFuzzTest}.
+ * <p>To fuzz (Jazzer fuzzes one method per run): {@code JAZZER_FUZZ=1 mvn -pl origin-server test
+ *     -Dtest=TokenFuzzTest#verify_anyText_answersWithoutAcceptingForgeries}, or {@code #verify_edited...}.
  */
 class TokenFuzzTest {
   private static final long NOW = 1_767_225_600L;
