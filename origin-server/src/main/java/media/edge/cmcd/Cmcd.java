@@ -146,23 +146,26 @@ public final class Cmcd {
     private long[] numbers = new long[20];
     private int size;
 
+    // The slot is found before an array is indexed: slot() may grow the arrays, and in
+    // "numbers[slot(key)] = x" Java reads the field numbers first, so the 21st key was written past
+    // the end of the old array (ArrayIndexOutOfBoundsException from a player's CMCD, issue 15).
     void put(String key, Object value) {
-      numbers[slot(key)] = 0;
-      values[slotFound] = value;
+      int i = slot(key);
+      numbers[i] = 0;
+      values[i] = value;
     }
 
     void putInteger(String key, long value) {
-      numbers[slot(key)] = value;
-      values[slotFound] = INTEGER;
+      int i = slot(key);
+      numbers[i] = value;
+      values[i] = INTEGER;
     }
-
-    private int slotFound;
 
     /** The index of {@code key}, added when new. */
     private int slot(String key) {
       for (int i = 0; i < size; i++) {
         if (keys[i] == key || keys[i].equals(key)) {
-          return slotFound = i;
+          return i;
         }
       }
       if (size == keys.length) {
@@ -171,7 +174,7 @@ public final class Cmcd {
         numbers = Arrays.copyOf(numbers, size * 2);
       }
       keys[size] = key;
-      return slotFound = size++;
+      return size++;
     }
 
     boolean isEmpty() {

@@ -216,6 +216,12 @@ public final class CmcdReader {
    */
   static String percentDecode(String raw, boolean plusIsSpace) {
     if (raw.indexOf('%') < 0 && (!plusIsSpace || raw.indexOf('+') < 0)) {
+      // Nothing to decode, yet the same refusal of raw non-ASCII as below (the shortcut skipped it, issue 15).
+      for (int i = 0; i < raw.length(); i++) {
+        if (raw.charAt(i) > 0x7e) {
+          return null;
+        }
+      }
       return raw;
     }
     char[] chars = new char[raw.length()];
@@ -248,9 +254,17 @@ public final class CmcdReader {
     if (i + 2 >= raw.length()) {
       return -1;
     }
-    int high = Character.digit(raw.charAt(i + 1), 16);
-    int low = Character.digit(raw.charAt(i + 2), 16);
+    int high = hexDigit(raw.charAt(i + 1));
+    int low = hexDigit(raw.charAt(i + 2));
     return high < 0 || low < 0 ? -1 : high << 4 | low;
+  }
+
+  /**
+   * An ASCII hex digit's value, or -1. Not {@code Character.digit}, which also takes other scripts'
+   * digits (U+0661 ARABIC-INDIC DIGIT ONE), so that "%\u0661\u0661" decoded to 0x11 past the ASCII check.
+   */
+  private static int hexDigit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 
   private static String decodeUtf8(String raw, boolean plusIsSpace) {

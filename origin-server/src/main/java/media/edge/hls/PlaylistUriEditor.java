@@ -123,8 +123,10 @@ final class PlaylistUriEditor implements ByteProcessor {
       }
       pair = amp + 1;
     }
-    byte last = buf.getByte(end - 1); // at worst the '?' itself, since start is just past it
-    boolean separated = last == '?' || last == '&';
+    // No separator of our own after an empty query ("seg.ts?") or a trailing '&'. Not after any '?':
+    // one inside the query ("seg.ts?next=?") is part of the last value, and ours would have been glued
+    // to it ("next=?hdnts=..."), a token no verifier finds (found by fuzzing, issue 15).
+    boolean separated = end == start || buf.getByte(end - 1) == '&';
     edits.add(end, end, separated ? PlaylistEdits.BARE : PlaylistEdits.AMPERSAND);
   }
 

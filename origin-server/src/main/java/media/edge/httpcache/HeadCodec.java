@@ -154,14 +154,18 @@ final class HeadCodec {
       return value;
     }
 
-    /** An unsigned LEB128 int of at most five bytes that fits in 31 bits. */
+    /**
+     * An unsigned LEB128 int of at most five bytes that fits in 31 bits, in its shortest form: a last
+     * byte of zero after a continuation byte ({@code 80 00} for 0) is refused, so that one head has one
+     * encoding and a decoded head encodes back to the bytes it came from (found by fuzzing, issue 15).
+     */
     int varint() {
       long value = 0;
       for (int shift = 0; shift < 35; shift += 7) {
         int b = u8();
         value |= (long) (b & 0x7F) << shift;
         if ((b & 0x80) == 0) {
-          if (value > Integer.MAX_VALUE) {
+          if (value > Integer.MAX_VALUE || (b == 0 && shift > 0)) {
             break;
           }
           return (int) value;

@@ -167,6 +167,30 @@ class CmcdReaderTest {
     assertThat(registry.get("edge.cmcd.buffer.length").tag("ot", "other").summary().count()).isEqualTo(1);
   }
 
+  /** Issue 15 (fuzzing): the 21st key grew the builder's arrays under a write and threw. */
+  @Test
+  void read_moreThanTwentyKeys_keepsThemAll() {
+    StringBuilder members = new StringBuilder();
+    for (int i = 0; i < 45; i++) {
+      members.append(i == 0 ? "" : ",").append("x").append(i).append('=').append(i);
+    }
+
+    Cmcd cmcd = reader.read(null, members.toString(), null, null, "sid=\"s\"");
+
+    assertThat(cmcd.size()).isEqualTo(46);
+    assertThat(cmcd.integer("x44")).isEqualTo(44);
+    assertThat(cmcd.string("sid")).isEqualTo("s");
+  }
+
+  /** Issue 15 (fuzzing): raw non-ASCII, or an escape of non-ASCII digits, is malformed, as documented. */
+  @Test
+  void percentDecode_nonAscii_isRefused() {
+    assertThat(CmcdReader.percentDecode("seg\u00e9.ts", false)).isNull();
+    assertThat(CmcdReader.percentDecode("%\u0661\u0661", false)).isNull();
+    assertThat(CmcdReader.percentDecode("seg%41.ts", false)).isEqualTo("segA.ts");
+    assertThat(CmcdReader.percentDecode("seg.ts", false)).isEqualTo("seg.ts");
+  }
+
   @Test
   void off_readsNothing() {
     assertThat(CmcdReader.OFF.read(query(EVERY_KEY), "br=1", null, null, null)).isSameAs(Cmcd.NONE);

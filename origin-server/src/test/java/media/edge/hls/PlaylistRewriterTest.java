@@ -54,6 +54,15 @@ class PlaylistRewriterTest {
                 "#EXT-X-ENDLIST"));
   }
 
+  /** Issue 15 (fuzzing): a '?' that ends a query's last value is part of it, not a separator. */
+  @Test
+  void rewrite_queryEndingInQuestionMark_getsItsOwnSeparator() {
+    assertThat(rewrite(lines("#EXTM3U", "seg.ts?next=?", "seg.ts??", "seg.ts?", "seg.ts?a=1&")))
+        .isEqualTo(lines("#EXTM3U", "seg.ts?next=?" + A, "seg.ts??" + A, "seg.ts" + Q, "seg.ts?a=1&" + TOKEN));
+    String once = rewrite(lines("seg.ts?next=?"));
+    assertThat(rewrite(once)).as("rewritten again: the stale token is found and replaced").isEqualTo(once);
+  }
+
   @Test
   void rewrite_parentAndRootRelativeLines_getToken() {
     assertThat(rewrite(lines("#EXTM3U", "../720p/index.m3u8", "/vod/bbb/audio/en.m3u8")))

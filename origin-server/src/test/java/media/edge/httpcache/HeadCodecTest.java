@@ -111,6 +111,16 @@ class HeadCodecTest {
         .hasMessageContaining("truncated");
   }
 
+  /** Issue 15 (fuzzing): {@code 80 00} is 0 in LEB128 too, but not as we write it, so it is refused. */
+  @Test
+  void decode_nonMinimalVarint_isRefused() {
+    Writer out = header(200, T0, T0, 0);
+    out.raw(0x80);
+    out.raw(0x00);
+    assertThatThrownBy(() -> StoredHead.decode(sealed(out.bytes()))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad length");
+  }
+
   @Test
   void decode_hugeHeaderCount_isRefused() {
     Writer out = header(200, T0, T0, 0);
