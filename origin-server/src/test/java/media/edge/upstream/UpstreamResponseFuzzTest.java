@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -38,7 +39,8 @@ class UpstreamResponseFuzzTest {
     UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.config().setAllocator(allocator);
-    channel.pipeline().addLast(new UpstreamChannelInitializer(Duration.ofSeconds(10), Duration.ofSeconds(10)));
+    Desyncs desyncs = new Desyncs(new UpstreamMetrics(new SimpleMeterRegistry(), new ParentHealth(List.of())), System::nanoTime);
+    channel.pipeline().addLast(new UpstreamChannelInitializer(Duration.ofSeconds(10), Duration.ofSeconds(10), desyncs));
     Events events = new Events();
     DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/live/a.ts");
     request.headers().set("host", "origin.example");
@@ -87,6 +89,13 @@ class UpstreamResponseFuzzTest {
       assertThat(outcomes).as("a body after the outcome: %s", log).isZero();
       assertThat(responses).as("a body before the response: %s", log).isEqualTo(1);
       assertThat(content.isReadable()).isTrue();
+    }
+
+    @Override
+    public void onUntrusted() {
+      log.add("untrusted");
+      assertThat(outcomes).as("untrusted after the outcome: %s", log).isZero();
+      assertThat(responses).as("untrusted before the response: %s", log).isEqualTo(1);
     }
 
     @Override
