@@ -37,8 +37,14 @@ import media.edge.metrics.CacheResult;
  * <p>Thread-safe; {@link #lookup} may be called from any event loop.
  */
 public final class ContentStore {
-  /** Reads of a file that changes under us are retried this many times before failing. */
-  private static final int READ_ATTEMPTS = 3;
+  /**
+   * Reads of a file that changes under us are retried this many times before failing, waiting
+   * {@link #RETRY_PAUSE_MILLIS} times the attempt's number in between (5, 10, ... 25 ms, 75 ms in all, on a
+   * file thread): a packager that renames a burst of versions over a live playlist (it catches up after
+   * a stall) is then read once it settles, instead of answered 500 three reads into the burst.
+   */
+  private static final int READ_ATTEMPTS = 6;
+  private static final long RETRY_PAUSE_MILLIS = 5;
 
   private final Library library;
   private final MemoryTier memory;
@@ -209,6 +215,7 @@ public final class ContentStore {
           throw new CompletionException(new IOException("file kept changing while read: " + path));
         }
         meta = after.meta();
+        pause(attempt);
       } catch (IOException e) {
         throw new CompletionException(e);
       } finally {
@@ -216,6 +223,15 @@ public final class ContentStore {
           body.release();
         }
       }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
     }
   }
 

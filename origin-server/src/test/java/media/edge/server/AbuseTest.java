@@ -99,6 +99,7 @@ class AbuseTest {
   private static EdgeNode edge(UnaryOperator<EdgeConfig> more) throws StartupException {
     return EdgeNode.start(
         c -> more.apply(c
+            .withLog(c.log().withAccess(false, null)) // not the JVM's stdout, which surefire reads
             .withCache(c.cache().withMemory(64 * MIB, MIB))
             .withServer(c.server().withClientLimits(Duration.ofSeconds(1), Duration.ofSeconds(3), 0))),
         upstream.uri());
