@@ -3,7 +3,8 @@
 
 For each attack: the edge's RSS before and at the end of the attack (from /proc), the time another
 viewer waits for a cached segment and for /metrics while the attack holds (median and worst of 10), and
-the lines the edge logged meanwhile. Stdlib only; the HTTP/2 attack needs Debian's python3-h2.
+the diagnostic lines the edge logged meanwhile (its access log, one JSON line per request, is not
+counted). Stdlib only; the HTTP/2 attack needs Debian's python3-h2.
 
 Usage: attack.py EDGE_PORT ADMIN_PORT EDGE_PID EDGE_LOG http1|h2
   http1: the HTTP/1.1 attacks against a plaintext edge; h2: the HTTP/2 window-0 attack (EDGE_PORT is TLS)
@@ -35,8 +36,9 @@ def rss_mib():
 
 
 def log_lines():
+    """Diagnostic lines, not access-log lines (JSON objects, one per request, as nginx writes too)."""
     with open(LOG, errors="replace") as log:
-        return sum(1 for _ in log)
+        return sum(1 for line in log if not line.startswith("{"))
 
 
 def timed_get(port, path):
