@@ -86,6 +86,8 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
   private final long headerTimeoutNanos;
   /** Fires {@link #headerTimeoutNanos} after the first byte of a request still incomplete; null when none. */
   private ScheduledFuture<?> headerTimer;
+  /** The body being read is a large one, admitted on its head: not under the header timeout. */
+  private boolean uploading;
   private ByteBuf buffer;
   /** A request is being answered: nothing more is decoded until {@link #resume}. */
   private boolean busy;
@@ -189,7 +191,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
    */
   private void timeIncomplete(ChannelHandlerContext ctx) {
     boolean incomplete = waiting != null || buffer != null && buffer.isReadable();
-    if (headerTimeoutNanos <= 0 || busy || failed || !incomplete || headerTimer != null) {
+    if (headerTimeoutNanos <= 0 || busy || failed || !incomplete || headerTimer != null || uploading) {
       return;
     }
     headerTimer = ctx.executor().schedule(() -> headerTimedOut(ctx), headerTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -344,6 +346,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
 
   private void dispatch(ChannelHandlerContext ctx, Http1Request request) {
     cancelHeaderTimer();
+    uploading = false;
     busy = true;
     sink.request(ctx, request);
   }
@@ -636,6 +639,11 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
       return;
     }
     waiting = request;
+    if ((isChunked ? allowance : contentLength) > Responder.BODILESS_ALLOWANCE) {
+      // An admitted upload may take its time: from here the idle timeout watches it, byte by byte.
+      cancelHeaderTimer();
+      uploading = true;
+    }
     bodyRemaining = isChunked ? -1 : contentLength;
     chunked = isChunked ? new ChunkedBody(allowance) : null;
     if (expectContinue && !buffer.isReadable()) {
