@@ -94,7 +94,10 @@ class Http1DecoderTest {
         defaults
             .withLibrary(ConfigLoader.defaults().library().withRoot(root))
             .withLog(defaults.log().withAccess(false, null))
-            .withTokens(defaults.tokens().withRequired(false));
+            .withTokens(defaults.tokens().withRequired(false))
+            // EmbeddedChannel runs the header timer on real time, and a head fed byte by byte takes seconds
+            // on a loaded machine; the timeout itself is tested against a real server (AbuseTest).
+            .withServer(defaults.server().withClientLimits(Duration.ofHours(1), defaults.server().sendTimeout(), 0));
     memory = new MemoryTier(1 << 20, TestClock.atNow().ticker());
     metrics = EdgeMetrics.create();
     CachePolicy policy = new CachePolicy(config.http().cacheControl(), Duration.ofSeconds(1));
