@@ -202,14 +202,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
     if (busy || failed || !ctx.channel().isActive()) {
       return;
     }
-    if (waiting != null) {
-      waiting.release();
-      waiting = null;
-    }
-    if (chunked != null) {
-      chunked.release();
-      chunked = null;
-    }
+    releaseWaitingBody();
     partial = null;
     scanned = 0;
     fail(ctx, Request.Failure.TIMEOUT);
@@ -241,6 +234,11 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
       buffer.release();
       buffer = null;
     }
+    releaseWaitingBody();
+  }
+
+  /** Lets go of a request whose body was still arriving, and of what of its body had come. */
+  private void releaseWaitingBody() {
     if (waiting != null) {
       waiting.release();
       waiting = null;
