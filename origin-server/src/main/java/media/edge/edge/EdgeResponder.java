@@ -1,13 +1,11 @@
 package media.edge.edge;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
 import media.edge.config.CmcdConfig;
 import media.edge.http.Exchange;
-import media.edge.http.Fields;
 import media.edge.http.Request;
 import media.edge.http.Responder;
 import media.edge.metrics.CacheResult;
@@ -26,7 +24,6 @@ public final class EdgeResponder implements Responder {
   private static final Set<HttpMethod> PASSED = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH);
   /** Passed bodies are buffered whole before they go upstream, so they stay small. */
   static final int PASSED_BODY_ALLOWANCE = 1024 * 1024;
-  private static final Fields RETRY_SOON = Fields.builder().add(HttpHeaderNames.RETRY_AFTER, "1").build();
 
   private final EdgeCache cache;
   private final ProxyRequests requests;
@@ -125,7 +122,7 @@ public final class EdgeResponder implements Responder {
   void pass(Exchange exchange, boolean unsafe) {
     exchange.cacheResult(CacheResult.PASS);
     if (cache.pressure().refuses()) {
-      exchange.error(503, RETRY_SOON);
+      exchange.unavailable();
       return;
     }
     exchange.request().detach();

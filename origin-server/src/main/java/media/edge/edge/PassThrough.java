@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import media.edge.http.Answers;
 import media.edge.http.Exchange;
-import media.edge.http.Fields;
 import media.edge.httpcache.Invalidation;
 import media.edge.upstream.UpstreamCall;
 import media.edge.upstream.UpstreamFailure;
@@ -37,8 +36,6 @@ final class PassThrough implements UpstreamListener {
   /** Bytes on their way between the threads at which the upstream pauses, and below which it reads again. */
   static final long IN_FLIGHT_HIGH = 256 * 1024;
   static final long IN_FLIGHT_LOW = 64 * 1024;
-  private static final Fields NOT_ACCEPTABLE_FIELDS =
-      Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build();
   private final EdgeCache cache;
   private final Exchange exchange;
   private final ProxyRequest request;
@@ -119,7 +116,7 @@ final class PassThrough implements UpstreamListener {
       headersSent = true;
       onLoop(() -> {
         exchange.channel().closeFuture().removeListener(clientGone);
-        exchange.error(406, NOT_ACCEPTABLE_FIELDS);
+        exchange.notAcceptable();
       }, null);
       cancel();
       return;

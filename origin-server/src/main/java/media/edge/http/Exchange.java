@@ -40,6 +40,8 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
    * near this; past it the client is cut off rather than let it hold the server's memory.
    */
   static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+  private static final Fields NOT_ACCEPTABLE = Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build();
+  private static final Fields RETRY_SOON = Fields.builder().add(HttpHeaderNames.RETRY_AFTER, "1").build();
   /** The exchange waiting on a channel for it to become writable again. */
   private static final AttributeKey<Exchange> PAUSED = AttributeKey.valueOf("edge.paused");
 
@@ -242,8 +244,7 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
         return true;
       }
       case NOT_ACCEPTABLE -> {
-        // Another Accept-Encoding gets another answer: a shared cache downstream must not keep this for all.
-        error(406, Fields.builder().add(HttpHeaderNames.VARY, "accept-encoding").build());
+        notAcceptable();
         return true;
       }
       case NEEDS_WHOLE_BODY -> throw new IllegalStateException("the answer needs the whole body first");
@@ -282,7 +283,7 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
         wire.sendFile(this, file.source(), file.offset() + answer.first(), answer.count());
       } catch (FileSource.ChangedException e) {
         // Replaced between the decision and the send: this head would describe other bytes. Try again soon.
-        error(503, Fields.builder().add(HttpHeaderNames.RETRY_AFTER, "1").build());
+        unavailable();
       } catch (IOException e) {
         // Gone since it was looked up (deleted, replaced by a directory): as if it were not there.
         error(404);
@@ -339,6 +340,19 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
       out = compressed;
     }
     return out;
+  }
+
+  /**
+   * Answers 406: the body is in a content coding the client's {@code Accept-Encoding} does not accept.
+   * Another Accept-Encoding gets another answer, so a shared cache downstream must not keep this for all.
+   */
+  public void notAcceptable() {
+    error(406, NOT_ACCEPTABLE);
+  }
+
+  /** Answers 503 with {@code Retry-After: 1}: the condition passes within a second or so. */
+  public void unavailable() {
+    error(503, RETRY_SOON);
   }
 
   /** Answers with the error shape and {@code status}. */

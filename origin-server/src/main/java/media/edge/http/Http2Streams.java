@@ -12,7 +12,7 @@ import media.edge.metrics.Rejection;
 
 /**
  * Hands each HTTP/2 stream's request to the gate with a {@link Http2Wire} of its own. A stream whose
- * request is not whole within {@code server.header-timeout} of its first frame is reset and counted, as
+ * request is not whole within {@code server.header-timeout} of the read that opened it is reset and counted, as
  * an HTTP/1.1 request would get 408: a client cannot hold 128 half-sent requests per connection open
  * by pinging it.
  *
@@ -21,7 +21,8 @@ import media.edge.metrics.Rejection;
  */
 @Sharable
 final class Http2Streams extends ChannelInboundHandlerAdapter {
-  private static final AttributeKey<ScheduledFuture<?>> REQUEST_TIMER = AttributeKey.valueOf("edge.h2.request-timer");
+  /** Per stream: null before the request is timed, its timer while it is, TRUE once it is in. */
+  private static final AttributeKey<Object> REQUEST_STATE = AttributeKey.valueOf("edge.h2.request-state");
 
   private final RequestGate gate;
   private final long headerTimeoutNanos;
@@ -31,27 +32,33 @@ final class Http2Streams extends ChannelInboundHandlerAdapter {
     this.headerTimeoutNanos = headerTimeoutNanos;
   }
 
+  /**
+   * A read ended and the stream's request is still incomplete: start its clock. Most requests arrive
+   * whole in the read that opened the stream (HEADERS with END_STREAM), so they never schedule a timer.
+   */
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    if (headerTimeoutNanos > 0) {
-      ctx.channel().attr(REQUEST_TIMER).set(ctx.executor().schedule(() -> {
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (headerTimeoutNanos > 0 && ctx.channel().attr(REQUEST_STATE).get() == null) {
+      ctx.channel().attr(REQUEST_STATE).set(ctx.executor().schedule(() -> {
         gate.front().metrics.rejected(Rejection.HEADER_TIMEOUT);
         ctx.close(); // resets the stream
       }, headerTimeoutNanos, TimeUnit.NANOSECONDS));
     }
+    super.channelReadComplete(ctx);
   }
 
-  private static void cancelTimer(ChannelHandlerContext ctx) {
-    ScheduledFuture<?> timer = ctx.channel().attr(REQUEST_TIMER).getAndSet(null);
-    if (timer != null) {
+  /** The request is in (or the stream is gone): no clock any more. */
+  private static void requestEnded(ChannelHandlerContext ctx) {
+    Object state = ctx.channel().attr(REQUEST_STATE).getAndSet(Boolean.TRUE);
+    if (state instanceof ScheduledFuture<?> timer) {
       timer.cancel(false);
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    cancelTimer(ctx);
     if (msg instanceof FullHttpRequest request) {
+      requestEnded(ctx);
       gate.accept(ctx, new Http2Request(request), new Http2Wire(ctx));
     } else {
       ReferenceCountUtil.release(msg);
@@ -66,7 +73,7 @@ final class Http2Streams extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancelTimer(ctx);
+    requestEnded(ctx);
     Exchange.writabilityChanged(ctx.channel());
     super.channelInactive(ctx);
   }
