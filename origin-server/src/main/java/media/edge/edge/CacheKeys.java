@@ -28,18 +28,19 @@ final class CacheKeys {
   private static final String CMCD = "CMCD";
 
   private final String tokenName;
-  private final Set<String> ignored;
-  private final Set<String> live;
+  private final String[] ignored;
+  private final String[] live;
 
   CacheKeys(String tokenName, List<String> ignored, List<String> live) {
     this.tokenName = tokenName;
-    this.ignored = Set.copyOf(ignored);
-    this.live = Set.copyOf(live);
+    this.ignored = Set.copyOf(ignored).toArray(new String[0]);
+    this.live = Set.copyOf(live).toArray(new String[0]);
   }
 
   /**
    * The key of {@code path} (the decoded-safe path as logged) with the raw request target {@code uri}'s
-   * query; {@code liveRequest} keeps only directives and live parameters.
+   * query; {@code liveRequest} keeps only directives and live parameters. Allocates nothing when no
+   * parameter is kept (the common case: only the token), one string when one is.
    */
   String of(String path, String uri, boolean liveRequest) {
     int question = uri.indexOf('?');
@@ -47,31 +48,62 @@ final class CacheKeys {
       return path;
     }
     int hash = uri.indexOf('#', question);
-    String query = uri.substring(question + 1, hash < 0 ? uri.length() : hash);
-    List<String> kept = new ArrayList<>();
-    int start = 0;
-    while (start <= query.length()) {
-      int amp = query.indexOf('&', start);
-      int end = amp < 0 ? query.length() : amp;
-      if (end > start && keeps(query, start, end, liveRequest)) {
-        kept.add(query.substring(start, end));
+    int queryEnd = hash < 0 ? uri.length() : hash;
+    String first = null;
+    List<String> kept = null;
+    int start = question + 1;
+    while (start <= queryEnd) {
+      int amp = uri.indexOf('&', start);
+      int end = amp < 0 || amp > queryEnd ? queryEnd : amp;
+      if (end > start && keeps(uri, start, end, liveRequest)) {
+        String pair = uri.substring(start, end);
+        if (first == null) {
+          first = pair;
+        } else {
+          if (kept == null) {
+            kept = new ArrayList<>(4);
+            kept.add(first);
+          }
+          kept.add(pair);
+        }
       }
       start = end + 1;
     }
-    if (kept.isEmpty()) {
+    if (first == null) {
       return path;
+    }
+    if (kept == null) {
+      return path + "?" + first;
     }
     kept.sort(null);
     return path + "?" + String.join("&", kept);
   }
 
+  /** Whether the pair at {@code [start, end)} of {@code query} stays in the key; compares in place. */
   private boolean keeps(String query, int start, int end, boolean liveRequest) {
     int eq = query.indexOf('=', start);
-    String name = query.substring(start, eq < 0 || eq > end ? end : eq);
-    if (name.equals(tokenName) || name.equals(CMCD) || ignored.contains(name)) {
+    int nameEnd = eq < 0 || eq > end ? end : eq;
+    if (named(query, start, nameEnd, tokenName) || named(query, start, nameEnd, CMCD)) {
       return false;
     }
-    return !liveRequest || name.startsWith(DIRECTIVE_PREFIX) || live.contains(name);
+    for (String name : ignored) {
+      if (named(query, start, nameEnd, name)) {
+        return false;
+      }
+    }
+    if (!liveRequest || query.startsWith(DIRECTIVE_PREFIX, start)) {
+      return true;
+    }
+    for (String name : live) {
+      if (named(query, start, nameEnd, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean named(String query, int start, int end, String name) {
+    return end - start == name.length() && query.startsWith(name, start);
   }
 
   /** True when a playlist request carries Delivery Directives (a blocking reload or a delta update). */

@@ -58,7 +58,7 @@ public final class EdgeCache {
   private final EdgeCacheConfig config;
   private final LiveTargets liveTargets;
   private final ConcurrentHashMap<String, Fill> fills = new ConcurrentHashMap<>();
-  private final Cache<String, Varied> varyFields = Caffeine.newBuilder().maximumSize(100_000).build();
+  private final Cache<String, Varied> varyFields = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
 
   /**
    * The fields a primary key's responses vary on, and, when every one of them is a field the edge manages

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import media.edge.cmcd.Cmcd;
 import media.edge.hls.ContentKind;
-import media.edge.hls.PlaylistRewriter;
 import media.edge.metrics.CacheResult;
 import media.edge.metrics.CutOff;
 import media.edge.token.TokenQuery;
@@ -323,8 +322,7 @@ public final class Exchange implements ChannelFutureListener, TokenLocator.Sink 
     ByteBuf out = whole;
     if (answer.rewrite()) {
       try {
-        out = PlaylistRewriter.forHost(
-                front.tokens.name() + "=" + TokenQuery.escape(token), request.header(HttpHeaderNames.HOST))
+        out = wire.rewriter(front.tokens.name(), token, request.header(HttpHeaderNames.HOST))
             .rewrite(whole, ctx.alloc(), representation.variants().plans());
       } finally {
         whole.release();

@@ -107,7 +107,7 @@ final class RequestGate {
       }
     }
     TokenVerifier.Verdict verdict = front.tokens.check(exchange.tokenText(), exchange.tokenMalformed(), path.slashed(), client);
-    ContentKind kind = ContentKind.of(path.key());
+    ContentKind kind = ContentKind.of(path.slashed());
     exchange.checked(path, kind, client, verdict == TokenGate.OPEN ? null : verdict);
     if (!verdict.accepted()) {
       front.metrics.tokenRejected(verdict.rejection());

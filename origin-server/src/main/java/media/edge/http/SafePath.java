@@ -19,7 +19,11 @@ public final class SafePath {
   private static final SafePath HIDDEN_PATH = new SafePath(Outcome.HIDDEN, null, null);
 
   private final Outcome outcome;
-  private final String key;
+  /**
+   * Made from {@link #slashed} on first use (an edge never needs it). A racy cache that is safe: a
+   * String is immutable, so a thread sees null (and makes an equal one) or a whole string.
+   */
+  private String key;
   private final String slashed;
 
   private SafePath(Outcome outcome, String key, String slashed) {
@@ -49,17 +53,22 @@ public final class SafePath {
 
   /** Relative path below the root, segments joined with '/', no leading slash. */
   public String key() {
-    return key;
+    String made = key;
+    if (made == null && slashed != null) {
+      made = slashed.substring(1);
+      key = made;
+    }
+    return made;
   }
 
   /** The last segment. */
   public String fileName() {
-    return key.substring(key.lastIndexOf('/') + 1);
+    return slashed.substring(slashed.lastIndexOf('/') + 1);
   }
 
   @Override
   public String toString() {
-    return key;
+    return key();
   }
 
   /** Why a path was refused, or that it was accepted. */
@@ -90,7 +99,7 @@ public final class SafePath {
         && decoded.indexOf("/.") < 0
         && decoded.charAt(decoded.length() - 1) != '/') {
       // The common case (a clean path): no segment to drop, merge or refuse.
-      return new SafePath(decoded.substring(1), decoded);
+      return new SafePath(null, decoded);
     }
     StringBuilder key = new StringBuilder(decoded.length());
     boolean hidden = false;

@@ -2,6 +2,9 @@ package media.edge.http;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.Objects;
+import media.edge.hls.PlaylistRewriter;
+import media.edge.token.TokenQuery;
 
 /**
  * How an answer leaves, per protocol: encoded as HTTP/1.1 bytes by {@link Http1Wire}, or handed to
@@ -11,6 +14,24 @@ import java.io.IOException;
  * <p>Confined to the event loop of the channel it writes to.
  */
 abstract class Wire {
+  private PlaylistRewriter rewriter;
+  private String rewriterToken;
+  private String rewriterHost;
+
+  /**
+   * The rewriter that appends {@code tokenName=token} to a playlist asked for with this {@code Host}.
+   * The last one is kept: a player reloads its playlists on one connection with one token and Host, so
+   * it is made (parsed, escaped, encoded) once per connection rather than once per request.
+   */
+  final PlaylistRewriter rewriter(String tokenName, String token, String host) {
+    if (rewriter == null || !token.equals(rewriterToken) || !Objects.equals(host, rewriterHost)) {
+      rewriter = PlaylistRewriter.forHost(tokenName + "=" + TokenQuery.escape(token), host);
+      rewriterToken = token;
+      rewriterHost = host;
+    }
+    return rewriter;
+  }
+
   /** Writes a whole answer: the exchange's head and {@code body} (owned from now on), or no body (null). */
   abstract void send(Exchange exchange, ByteBuf body);
 

@@ -99,6 +99,28 @@ class SignedUrlTest {
   }
 
   @Test
+  void oneConnection_changingTokenOrHost_getsItsOwnTokenEachTime() throws IOException {
+    String first = demoToken();
+    String second = token(TokenClaims.acl("/demo/*").expires(Instant.now().plusSeconds(7200)));
+    String path = "/demo/master.m3u8";
+
+    try (RawHttp connection = RawHttp.connect(server.port())) {
+      connection.send("GET", withToken(path, first));
+      String a = connection.read(false).text();
+      connection.send("GET", withToken(path, second));
+      String b = connection.read(false).text();
+      connection.sendRaw("GET " + withToken(path, second) + " HTTP/1.1\r\nHost: other.example\r\n\r\n");
+      String c = connection.read(false).text();
+      connection.send("GET", withToken(path, first));
+      String d = connection.read(false).text();
+
+      assertThat(a).contains(TokenQuery.escape(first)).doesNotContain(TokenQuery.escape(second)).isEqualTo(d);
+      assertThat(b).contains(TokenQuery.escape(second)).doesNotContain(TokenQuery.escape(first));
+      assertThat(c).contains(TokenQuery.escape(second));
+    }
+  }
+
+  @Test
   void signedPlaylistRevalidation_keepsItsPerViewerHeaders() throws IOException {
     String url = withToken("/demo/master.m3u8", demoToken());
     String etag = RawHttp.get(server.port(), url).header("etag");
