@@ -3,6 +3,7 @@ package media.edge.edge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import media.edge.http.Request;
 
 /**
  * The edge's cache key policy, and what it asks the upstream for (the same string): the path and the
@@ -37,26 +38,29 @@ final class CacheKeys {
     this.live = Set.copyOf(live).toArray(new String[0]);
   }
 
+  /** The token parameter's name: what a request's query is read without ({@link Request#queryWithout}). */
+  String tokenName() {
+    return tokenName;
+  }
+
   /**
-   * The key of {@code path} (the decoded-safe path as logged) with the raw request target {@code uri}'s
-   * query; {@code liveRequest} keeps only directives and live parameters. Allocates nothing when no
-   * parameter is kept (the common case: only the token), one string when one is.
+   * The key of {@code path} (the decoded-safe path as logged) with {@code query} (a raw query without
+   * its {@code ?} and fragment, or null); {@code liveRequest} keeps only directives and live parameters.
+   * Allocates nothing when no parameter is kept, one string when one is.
    */
-  String of(String path, String uri, boolean liveRequest) {
-    int question = uri.indexOf('?');
-    if (question < 0) {
+  String of(String path, String query, boolean liveRequest) {
+    if (query == null) {
       return path;
     }
-    int hash = uri.indexOf('#', question);
-    int queryEnd = hash < 0 ? uri.length() : hash;
     String first = null;
     List<String> kept = null;
-    int start = question + 1;
-    while (start <= queryEnd) {
-      int amp = uri.indexOf('&', start);
-      int end = amp < 0 || amp > queryEnd ? queryEnd : amp;
-      if (end > start && keeps(uri, start, end, liveRequest)) {
-        String pair = uri.substring(start, end);
+    int start = 0;
+    int length = query.length();
+    while (start <= length) {
+      int amp = query.indexOf('&', start);
+      int end = amp < 0 ? length : amp;
+      if (end > start && keeps(query, start, end, liveRequest)) {
+        String pair = query.substring(start, end);
         if (first == null) {
           first = pair;
         } else {
@@ -77,6 +81,16 @@ final class CacheKeys {
     }
     kept.sort(null);
     return path + "?" + String.join("&", kept);
+  }
+
+  /** The raw query of a request target ({@code /a?q#f} gives {@code q}), or null when it has none. */
+  static String query(String target) {
+    int question = target.indexOf('?');
+    if (question < 0) {
+      return null;
+    }
+    int hash = target.indexOf('#', question);
+    return target.substring(question + 1, hash < 0 ? target.length() : hash);
   }
 
   /** Whether the pair at {@code [start, end)} of {@code query} stays in the key; compares in place. */
@@ -106,15 +120,13 @@ final class CacheKeys {
     return end - start == name.length() && query.startsWith(name, start);
   }
 
-  /** True when a playlist request carries Delivery Directives (a blocking reload or a delta update). */
-  static boolean hasDirectives(String uri) {
-    int question = uri.indexOf('?');
-    return question >= 0 && uri.indexOf(DIRECTIVE_PREFIX, question) > 0;
+  /** True when a playlist request's {@code query} (or null) carries Delivery Directives. */
+  static boolean hasDirectives(String query) {
+    return query != null && query.contains(DIRECTIVE_PREFIX);
   }
 
-  /** True when a playlist request blocks: it names a Media Sequence Number. */
-  static boolean blocks(String uri) {
-    int question = uri.indexOf('?');
-    return question >= 0 && uri.indexOf(DIRECTIVE_PREFIX + "msn=", question) > 0;
+  /** True when a playlist request blocks: its {@code query} (or null) names a Media Sequence Number. */
+  static boolean blocks(String query) {
+    return query != null && query.contains(DIRECTIVE_PREFIX + "msn=");
   }
 }

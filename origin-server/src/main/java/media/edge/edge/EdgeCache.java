@@ -125,7 +125,7 @@ public final class EdgeCache {
     if (memory.peekEntry(storageKey(request)) instanceof StoredResponse stored
         && verdict(stored, request) == Serving.Verdict.FRESH) {
       metrics.lookup(stored.tier(), "hit");
-      return new Lookup.Hit(stored, stored.tier(), false);
+      return stored.hit();
     }
     return null;
   }

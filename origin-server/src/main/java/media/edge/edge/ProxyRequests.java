@@ -74,8 +74,8 @@ final class ProxyRequests {
    */
   ProxyRequest cacheable(Exchange exchange) {
     Request client = exchange.request();
-    return cacheable(client.method(), exchange.logPath(), client.uri(), exchange.kind(), cacheControl(client),
-        new Cacheable(exchange));
+    return cacheable(client.method(), exchange.logPath(), client.queryWithout(keys.tokenName()), exchange.kind(),
+        cacheControl(client), new Cacheable(exchange));
   }
 
   /**
@@ -86,16 +86,16 @@ final class ProxyRequests {
   ProxyRequest prefetch(Exchange exchange, String path, String target, ContentKind kind) {
     HttpHeaders forwarded = endToEnd(exchange, exchange.request());
     CACHE_MANAGED.forEach(forwarded::remove);
-    return cacheable(HttpMethod.GET, path, target, kind, CacheControl.NONE, new Passed(forwarded));
+    return cacheable(HttpMethod.GET, path, CacheKeys.query(target), kind, CacheControl.NONE, new Passed(forwarded));
   }
 
   private ProxyRequest cacheable(
-      HttpMethod method, String path, String uri, ContentKind kind, CacheControl cacheControl, ProxyRequest.Headers source) {
+      HttpMethod method, String path, String query, ContentKind kind, CacheControl cacheControl, ProxyRequest.Headers source) {
     boolean playlist = kind == ContentKind.PLAYLIST;
-    boolean directives = playlist && CacheKeys.hasDirectives(uri);
-    boolean liveRequest = directives || (!playlist && uri.indexOf('?') >= 0 && live.hinted(path));
-    String target = keys.of(path, uri, liveRequest);
-    return new ProxyRequest(method, target, target, cacheControl, kind, source, directives && CacheKeys.blocks(uri));
+    boolean directives = playlist && CacheKeys.hasDirectives(query);
+    boolean liveRequest = directives || (!playlist && query != null && live.hinted(path));
+    String target = keys.of(path, query, liveRequest);
+    return new ProxyRequest(method, target, target, cacheControl, kind, source, directives && CacheKeys.blocks(query));
   }
 
   /** A cacheable request's upstream headers: built from the client's only when a fill or a Vary asks. */
@@ -174,13 +174,16 @@ final class ProxyRequests {
    */
   ProxyRequest passed(Exchange exchange) {
     Request client = exchange.request();
-    String target = keys.of(exchange.logPath(), client.uri(), false);
+    String target = keys.of(exchange.logPath(), client.queryWithout(keys.tokenName()), false);
     return new ProxyRequest(
         client.method(), target, target, cacheControl(client), exchange.kind(), new Passed(endToEnd(exchange, client)), false);
   }
 
   /** True when the request already went through this node: forwarding it again would loop. */
   boolean looped(Request request) {
+    if (!request.contains(HttpHeaderNames.VIA)) {
+      return false;
+    }
     for (String via : request.headers(HttpHeaderNames.VIA)) {
       for (String hop : via.split(",")) {
         String[] parts = hop.strip().split("\\s+");

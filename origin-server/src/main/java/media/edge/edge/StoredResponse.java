@@ -45,6 +45,8 @@ public final class StoredResponse extends MemoryEntry implements Body.InMemory, 
   private final PlaylistRewriter.PlanSlot plans;
   /** Stored by a CMCD prefetch and not asked for since. */
   private volatile boolean prefetched;
+  /** The lookup answer of a hit on this entry, made once: a hit allocates no result. */
+  private final Lookup.Hit hit;
 
   /** The representation made for one head version. */
   private record Made(StoredHead head, Representation representation) {}
@@ -66,6 +68,12 @@ public final class StoredResponse extends MemoryEntry implements Body.InMemory, 
     this.answerFields = answerFields;
     this.allocator = allocator;
     this.plans = kind == ContentKind.PLAYLIST ? new PlaylistRewriter.PlanSlot() : null;
+    this.hit = new Lookup.Hit(this, tier(), false);
+  }
+
+  /** A hit on this entry, not owned by the caller. */
+  Lookup.Hit hit() {
+    return hit;
   }
 
   /**

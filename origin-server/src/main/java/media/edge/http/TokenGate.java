@@ -17,7 +17,8 @@ final class TokenGate {
   private final boolean required;
   private final TokenLocator locator;
   private final TokenVerifier verifier;
-  private final List<String> exemptPrefixes;
+  /** An array, not a list: a loop over it allocates no iterator on every request. */
+  private final String[] exemptPrefixes;
 
   /** The verdict when no token is required: accepted, for no one in particular (no cookie is set). */
   static final Verdict OPEN = new Verdict(null, Long.MAX_VALUE, List.of());
@@ -28,7 +29,7 @@ final class TokenGate {
     this.required = config.required();
     this.locator = new TokenLocator(config.name(), config.sources());
     this.verifier = verifier;
-    this.exemptPrefixes = List.copyOf(config.exemptPrefixes());
+    this.exemptPrefixes = config.exemptPrefixes().toArray(new String[0]);
   }
 
   /** The token name, for rewriting playlists and setting cookies. */
