@@ -68,7 +68,7 @@ final class LastGoodAddresses {
     if (quiet >= 0) {
       LOG.warn("upstream host {} does not resolve ({}); connecting to its last good addresses {}, resolved {} s ago,"
               + " for at most {} s more{}",
-          host, ErrorText.of(why), good.addresses(), TimeUnit.NANOSECONDS.toSeconds(age),
+          host, ErrorText.of(why), good.addresses().stream().map(InetAddress::getHostAddress).toList(), TimeUnit.NANOSECONDS.toSeconds(age),
           TimeUnit.NANOSECONDS.toSeconds(staleForNanos - age), LogLimit.since(quiet));
     }
     return good.addresses();
