@@ -3,6 +3,12 @@ package media.edge.config;
 import static media.edge.config.Settings.LIBRARY_WATCH;
 import static media.edge.config.Settings.LIBRARY_WATCH_MAX_FOLDERS;
 import static media.edge.config.Settings.UPSTREAM_HOLD_TIMEOUT;
+import static media.edge.config.Settings.UPSTREAM_DNS_SERVERS;
+import static media.edge.config.Settings.UPSTREAM_DNS_STALE_FOR;
+import static media.edge.config.Settings.UPSTREAM_TLS_CA_FILE;
+import static media.edge.config.Settings.UPSTREAM_TLS_CERT_FILE;
+import static media.edge.config.Settings.UPSTREAM_TLS_INSECURE;
+import static media.edge.config.Settings.UPSTREAM_TLS_KEY_FILE;
 import static media.edge.config.Settings.ADMIN_TOKEN;
 import static media.edge.config.Settings.ADMIN_TOKEN_FILE;
 import static media.edge.config.Settings.SERVER_ADMIN_BIND;
@@ -175,7 +181,11 @@ public final class ConfigLoader {
             "/",
             "",
             // Held requests wait at most three target durations at the origin; 30 s covers a 10 s target.
-            Duration.ofSeconds(30)),
+            Duration.ofSeconds(30),
+            new UpstreamTlsConfig(null, null, null, false),
+            // Five minutes of last good addresses ride out a DNS outage or a botched zone push, and are
+            // short enough that an origin moved on purpose is followed soon after its old name dies.
+            new UpstreamDnsConfig(List.of(), Duration.ofMinutes(5))),
         new EdgeCacheConfig(
             null,
             10_737_418_240L,
@@ -275,6 +285,7 @@ public final class ConfigLoader {
 
     checkTokenKeys(values);
     checkTlsFiles(values);
+    checkUpstreamTls(values);
     Optional<Path> adminTokenFile = values.get(ADMIN_TOKEN_FILE);
     if (adminTokenFile.isPresent() && !isReadableFile(adminTokenFile.get())) {
       throw values.refuse(ADMIN_TOKEN_FILE, "an existing, readable file");
@@ -294,6 +305,24 @@ public final class ConfigLoader {
       if (file.isPresent() && !isReadableFile(file.get())) {
         throw values.refuse(setting, "an existing, readable PEM file");
       }
+    }
+  }
+
+  /**
+   * As for the data port's files: each must be there, and the server parses them (and refuses a client
+   * certificate without its key) when it starts. Verifying nothing and naming a CA to verify with cannot
+   * both be meant.
+   */
+  private static void checkUpstreamTls(Values values) throws ConfigException {
+    for (Setting<Optional<Path>> setting : List.of(UPSTREAM_TLS_CA_FILE, UPSTREAM_TLS_CERT_FILE, UPSTREAM_TLS_KEY_FILE)) {
+      Optional<Path> file = values.get(setting);
+      if (file.isPresent() && !isReadableFile(file.get())) {
+        throw values.refuse(setting, "an existing, readable PEM file");
+      }
+    }
+    if (values.get(UPSTREAM_TLS_INSECURE) && values.get(UPSTREAM_TLS_CA_FILE).isPresent()) {
+      throw values.refuse(
+          UPSTREAM_TLS_INSECURE, "false when upstream.tls.ca-file is set, which is " + values.describe(UPSTREAM_TLS_CA_FILE));
     }
   }
 
@@ -392,7 +421,14 @@ public final class ConfigLoader {
             v.get(UPSTREAM_HEALTH_INTERVAL),
             v.get(UPSTREAM_HEALTH_PATH),
             v.get(UPSTREAM_NODE_NAME),
-            v.get(UPSTREAM_HOLD_TIMEOUT)),
+            v.get(UPSTREAM_HOLD_TIMEOUT),
+            new UpstreamTlsConfig(
+                v.get(UPSTREAM_TLS_CA_FILE).orElse(null),
+                v.get(UPSTREAM_TLS_CERT_FILE).orElse(null),
+                v.get(UPSTREAM_TLS_KEY_FILE).orElse(null),
+                v.get(UPSTREAM_TLS_INSECURE)),
+            new UpstreamDnsConfig(
+                v.get(UPSTREAM_DNS_SERVERS).stream().map(ValueTypes::dnsServer).toList(), v.get(UPSTREAM_DNS_STALE_FOR))),
         new EdgeCacheConfig(
             v.get(CACHE_DISK_DIR).orElse(null),
             v.get(CACHE_DISK_BYTES),

@@ -9,6 +9,7 @@ import static media.edge.config.ValueTypes.NODE_NAME;
 import static media.edge.config.ValueTypes.OPTIONAL_DIRECTORY;
 import static media.edge.config.ValueTypes.OPTIONAL_DIRECTORY_NONE;
 import static media.edge.config.ValueTypes.UPSTREAM_URLS;
+import static media.edge.config.ValueTypes.DNS_SERVERS;
 import static media.edge.config.ValueTypes.DURATION;
 import static media.edge.config.ValueTypes.FRACTION;
 import static media.edge.config.ValueTypes.HEADER_VALUE;
@@ -149,6 +150,19 @@ final class Settings {
       setting("upstream.node-name", NODE_NAME, c -> c.upstream().nodeName());
   static final Setting<Duration> UPSTREAM_HOLD_TIMEOUT =
       setting("upstream.hold-timeout", POSITIVE_DURATION, c -> c.upstream().holdTimeout());
+  static final Setting<Optional<Path>> UPSTREAM_TLS_CA_FILE =
+      setting("upstream.tls.ca-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.upstream().tls().caFile()));
+  static final Setting<Optional<Path>> UPSTREAM_TLS_CERT_FILE =
+      setting("upstream.tls.cert-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.upstream().tls().certFile()));
+  static final Setting<Optional<Path>> UPSTREAM_TLS_KEY_FILE =
+      setting("upstream.tls.key-file", OPTIONAL_FILE, c -> Optional.ofNullable(c.upstream().tls().keyFile()));
+  static final Setting<Boolean> UPSTREAM_TLS_INSECURE =
+      setting("upstream.tls.insecure", BOOLEAN, c -> c.upstream().tls().insecure());
+  static final Setting<List<String>> UPSTREAM_DNS_SERVERS =
+      setting("upstream.dns.servers", DNS_SERVERS,
+          c -> c.upstream().dns().servers().stream().map(ValueTypes::dnsServerText).toList());
+  static final Setting<Duration> UPSTREAM_DNS_STALE_FOR =
+      setting("upstream.dns.stale-for", DURATION, c -> c.upstream().dns().staleFor());
 
   static final Setting<Boolean> HTTP_GZIP_PLAYLISTS =
       setting("http.gzip-playlists", BOOLEAN, c -> c.http().gzipPlaylists());
@@ -242,7 +256,8 @@ final class Settings {
       ADMIN_TOKEN, ADMIN_TOKEN_FILE,
       UPSTREAM_URLS_KEY, UPSTREAM_PARENTS, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_RESPONSE_TIMEOUT, UPSTREAM_IDLE_TIMEOUT,
       UPSTREAM_MAX_CONNECTIONS, UPSTREAM_HEALTH_INTERVAL, UPSTREAM_HEALTH_PATH, UPSTREAM_NODE_NAME,
-      UPSTREAM_HOLD_TIMEOUT);
+      UPSTREAM_HOLD_TIMEOUT, UPSTREAM_TLS_CA_FILE, UPSTREAM_TLS_CERT_FILE, UPSTREAM_TLS_KEY_FILE, UPSTREAM_TLS_INSECURE,
+      UPSTREAM_DNS_SERVERS, UPSTREAM_DNS_STALE_FOR);
 
   private static final Map<String, Setting<?>> BY_KEY = index(Setting::key);
   private static final Map<String, Setting<?>> BY_ENV_NAME = index(Setting::envName);

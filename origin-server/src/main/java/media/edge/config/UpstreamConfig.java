@@ -5,16 +5,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Edge mode: where misses are fetched from, and how patiently ({@code upstream.*}). With no URLs and no
  * parents the server is a pure origin; otherwise (optionally with a library, which is looked at first) it
  * is a pull-through cache. The defaults are {@link ConfigLoader#defaults()}'s, and nowhere else.
  *
- * @param urls origins, tried in order when one refuses connections ({@code upstream.urls})
+ * @param urls origins, {@code http://} or {@code https://}, tried in order when one refuses connections
+ *     ({@code upstream.urls})
  * @param parents other edges (a shield tier) chosen per cache key by rendezvous hashing before the
  *     origins ({@code upstream.parents})
- * @param connectTimeout the longest wait for a TCP connection or a pooled one ({@code upstream.connect-timeout})
+ * @param connectTimeout the longest wait for a TCP connection or a pooled one, and again for each DNS query and
+ *     for a TLS handshake ({@code upstream.connect-timeout})
  * @param responseTimeout the longest wait from request to response headers ({@code upstream.response-timeout})
  * @param idleTimeout the longest gap between two reads of a response body ({@code upstream.idle-timeout})
  * @param maxConnections connections per upstream host, idle ones included ({@code upstream.max-connections})
@@ -25,6 +28,8 @@ import java.util.regex.Pattern;
  * @param holdTimeout the wait for response headers of a request the upstream holds (a blocking playlist
  *     reload, a preload-hinted part) before its playlist's target duration is known; once it is, three
  *     target durations and a second, if longer than {@code responseTimeout} ({@code upstream.hold-timeout})
+ * @param tls how {@code https://} upstreams are verified, and the client certificate ({@code upstream.tls.*})
+ * @param dns how upstream host names are resolved ({@code upstream.dns.*})
  */
 public record UpstreamConfig(
     List<URI> urls,
@@ -36,7 +41,9 @@ public record UpstreamConfig(
     Duration healthInterval,
     String healthPath,
     String nodeName,
-    Duration holdTimeout) {
+    Duration holdTimeout,
+    UpstreamTlsConfig tls,
+    UpstreamDnsConfig dns) {
 
   /** An RFC 9110 token, plus ':' for a {@code name:port} pseudonym; or empty, for the host name. */
   private static final Pattern NODE_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z:-]*");
@@ -45,6 +52,8 @@ public record UpstreamConfig(
   public UpstreamConfig {
     urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
     parents = List.copyOf(Objects.requireNonNull(parents, "parents"));
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(dns, "dns");
     positive("upstream.connect-timeout", connectTimeout);
     positive("upstream.response-timeout", responseTimeout);
     positive("upstream.idle-timeout", idleTimeout);
@@ -92,6 +101,23 @@ public record UpstreamConfig(
   /** True when misses go upstream. */
   public boolean enabled() {
     return !urls.isEmpty() || !parents.isEmpty();
+  }
+
+  /** True when an origin or parent is {@code https://}, or a TLS file is set: then start-up reads the files. */
+  public boolean usesTls() {
+    return tls.hasFiles()
+        || Stream.concat(urls.stream(), parents.stream())
+            .anyMatch(uri -> "https".equalsIgnoreCase(uri.getScheme()));
+  }
+
+  /** Returns a copy verifying upstreams' certificates this way. */
+  public UpstreamConfig withTls(UpstreamTlsConfig tls) {
+    return toBuilder().tls(tls).build();
+  }
+
+  /** Returns a copy resolving upstream names this way. */
+  public UpstreamConfig withDns(UpstreamDnsConfig dns) {
+    return toBuilder().dns(dns).build();
   }
 
   /** Returns a copy fetching from other origins and parents. */
@@ -146,6 +172,8 @@ public record UpstreamConfig(
     private String healthPath;
     private String nodeName;
     private Duration holdTimeout;
+    private UpstreamTlsConfig tls;
+    private UpstreamDnsConfig dns;
 
     private Builder(UpstreamConfig from) {
       this.urls = from.urls;
@@ -158,6 +186,8 @@ public record UpstreamConfig(
       this.healthPath = from.healthPath;
       this.nodeName = from.nodeName;
       this.holdTimeout = from.holdTimeout;
+      this.tls = from.tls;
+      this.dns = from.dns;
     }
 
     public Builder origins(URI... origins) {
@@ -220,10 +250,20 @@ public record UpstreamConfig(
       return this;
     }
 
+    public Builder tls(UpstreamTlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    public Builder dns(UpstreamDnsConfig dns) {
+      this.dns = dns;
+      return this;
+    }
+
     public UpstreamConfig build() {
       return new UpstreamConfig(
           urls, parents, connectTimeout, responseTimeout, idleTimeout, maxConnections, healthInterval, healthPath, nodeName,
-          holdTimeout);
+          holdTimeout, tls, dns);
     }
   }
 }

@@ -1,5 +1,9 @@
 package media.edge.config;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,9 +94,15 @@ final class ValueTypes {
   static final ValueType<Optional<Path>> OPTIONAL_DIRECTORY_NONE =
       optionalPath("a directory path, or \"\" for none");
   static final ValueType<List<String>> UPSTREAM_URLS = stringList(
-      "a list of http:// URLs such as http://origin.example:8080 or http://10.0.0.5/base"
+      "a list of http:// or https:// URLs such as https://origin.example or http://10.0.0.5:8080/base"
           + " (host, optional port and path, no query; " + COMMA_LIST + ")",
       ValueTypes::isUpstreamUrl,
+      false,
+      true);
+  static final ValueType<List<String>> DNS_SERVERS = stringList(
+      "a list of DNS server IP addresses, each optionally with :port (53 if not), such as 10.0.0.2,"
+          + " 10.0.0.3:5353 or [fd00::53]:53 (no host names; " + COMMA_LIST + ")",
+      text -> dnsServer(text) != null,
       false,
       true);
   static final ValueType<String> HEALTH_PATH =
@@ -149,6 +159,7 @@ final class ValueTypes {
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+]");
   private static final Pattern ORIGIN =
       Pattern.compile("(?<scheme>https?)://(" + HOST.pattern() + ")(?::(?<port>[0-9]{1,5}))?");
+  private static final int DNS_PORT = 53;
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
   private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
   private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
@@ -397,14 +408,11 @@ final class ValueTypes {
     }
   }
 
-  /**
-   * {@code "*"}, or a serialized origin exactly as a browser sends it in {@code Origin}: lower case, no
-   * path, no default port. Anything else would never match a request, silently.
-   */
+  /** {@code http://} or {@code https://}, a host, optionally a port and a path; nothing else. */
   private static boolean isUpstreamUrl(String text) {
     try {
       java.net.URI uri = new java.net.URI(text);
-      return "http".equals(uri.getScheme())
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           && uri.getHost() != null
           && uri.getRawQuery() == null
           && uri.getRawFragment() == null
@@ -414,6 +422,54 @@ final class ValueTypes {
     }
   }
 
+  /**
+   * {@code upstream.dns.servers} items: an IPv4 address, an IPv6 address (bare, or in brackets when a
+   * port follows), optionally {@code :port}; or null. Built from the address bytes, so nothing is looked
+   * up: a DNS server named by a host name would need DNS to be found.
+   */
+  static InetSocketAddress dnsServer(String text) {
+    String host = text;
+    String port = null;
+    byte[] bytes;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
+        return null;
+      }
+      host = text.substring(1, close);
+      port = close + 1 < text.length() ? text.substring(close + 2) : null;
+      bytes = ipv6(host);
+    } else if (text.indexOf(':') != text.lastIndexOf(':')) {
+      bytes = ipv6(text);
+    } else {
+      int colon = text.indexOf(':');
+      if (colon >= 0) {
+        host = text.substring(0, colon);
+        port = text.substring(colon + 1);
+      }
+      bytes = ipv4(host);
+    }
+    Long number = port == null ? Long.valueOf(DNS_PORT) : parseLong(port);
+    if (bytes == null || number == null || number < 1 || number > 65535 || (port != null && port.startsWith("0"))) {
+      return null;
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(bytes), number.intValue());
+    } catch (UnknownHostException e) {
+      return null; // not reached: the parsers return 4 or 16 bytes
+    }
+  }
+
+  /** How {@link #dnsServer} reads it back: {@code 10.0.0.2:53}, {@code [fd00:0:0:0:0:0:0:53]:53}. */
+  static String dnsServerText(InetSocketAddress server) {
+    String address = server.getAddress().getHostAddress();
+    return (server.getAddress() instanceof Inet6Address ? "[" + address + "]" : address) + ":" + server.getPort();
+  }
+
+  /**
+   * {@code "*"}, or a serialized origin exactly as a browser sends it in {@code Origin}: lower case, no
+   * path, no default port. Anything else would never match a request, silently.
+   */
   private static boolean isOrigin(String text) {
     if (text.equals("*")) {
       return true;

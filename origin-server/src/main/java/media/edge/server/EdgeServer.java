@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -44,6 +45,7 @@ import media.edge.origin.LiveHolds;
 import media.edge.origin.OriginResponder;
 import media.edge.tls.ServerTls;
 import media.edge.tls.TlsFileException;
+import media.edge.tls.UpstreamTls;
 import media.edge.upstream.UpstreamClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,10 +218,13 @@ public final class EdgeServer implements AutoCloseable {
    * Edge mode: the upstream client on the data port's event loops, the disk tier if configured (its
    * index is rebuilt here, so a restarted edge serves its disk contents at once), and the cache.
    */
-  private EdgeCache openEdge(Transport chosen, Clock clock) throws IOException {
+  private EdgeCache openEdge(Transport chosen, Clock clock) throws IOException, StartupException {
     UpstreamConfig section = config.upstream();
     UpstreamClient client =
-        UpstreamClient.create(section.withNodeName(nodeName), workerGroup, chosen.socketChannel(), metrics.registry());
+        UpstreamClient.builder(section.withNodeName(nodeName), workerGroup, metrics.registry())
+            .channels(chosen.socketChannel(), chosen.datagramChannel())
+            .tls(upstreamTls(section))
+            .build();
     resources.add(client::close);
     DiskTier disk = null;
     EdgeCacheConfig cacheConfig = config.edgeCache();
@@ -249,6 +254,21 @@ public final class EdgeServer implements AutoCloseable {
             .timeouts(section.responseTimeout(), section.holdTimeout())
             .build();
     return cache;
+  }
+
+  /**
+   * The client TLS context for {@code https://} upstreams, or null when none is configured and no file is
+   * set; files that cannot be used stop start-up, naming the key, as the data port's do.
+   */
+  private static SslContext upstreamTls(UpstreamConfig section) throws StartupException {
+    if (!section.usesTls()) {
+      return null;
+    }
+    try {
+      return UpstreamTls.context(section.tls());
+    } catch (TlsFileException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
   }
 
   /** PURGE on the admin port: library copies in memory and edge responses in both tiers. */

@@ -39,6 +39,14 @@ final class PemFiles {
   static final String CERT_KEY = "server.tls.cert-file";
   static final String KEY_KEY = "server.tls.key-file";
 
+  /** The settings a pair of files comes from, which the messages name. */
+  record Keys(String cert, String key) {
+    /** The data port's certificate. */
+    static final Keys SERVER = new Keys(CERT_KEY, KEY_KEY);
+    /** The client certificate presented to upstreams. */
+    static final Keys UPSTREAM = new Keys("upstream.tls.cert-file", "upstream.tls.key-file");
+  }
+
   /** A usable pair: the chain, leaf first, and the leaf's private key. */
   record Credentials(List<X509Certificate> chain, PrivateKey key) {
     Credentials {
@@ -52,24 +60,38 @@ final class PemFiles {
 
   private PemFiles() {}
 
-  /** Reads both files and checks that they belong together. */
+  /** Reads the data port's files and checks that they belong together. */
   static Credentials read(Path certFile, Path keyFile) throws TlsFileException {
+    return read(certFile, keyFile, Keys.SERVER);
+  }
+
+  /** Reads both files and checks that they belong together; messages name the settings in {@code keys}. */
+  static Credentials read(Path certFile, Path keyFile, Keys keys) throws TlsFileException {
     if (certFile == null) {
-      throw new TlsFileException(CERT_KEY, null, "a PEM certificate chain, since " + KEY_KEY + " is set");
+      throw new TlsFileException(keys.cert(), null, "a PEM certificate chain, since " + keys.key() + " is set");
     }
     if (keyFile == null) {
-      throw new TlsFileException(KEY_KEY, null, "a PEM private key, since " + CERT_KEY + " is set");
+      throw new TlsFileException(keys.key(), null, "a PEM private key, since " + keys.cert() + " is set");
     }
-    List<X509Certificate> chain = certificates(certFile);
-    PrivateKey key = privateKey(keyFile);
+    List<X509Certificate> chain = certificates(certFile, keys.cert());
+    PrivateKey key = privateKey(keyFile, keys.key());
     if (!belongTogether(key, chain.get(0).getPublicKey())) {
-      throw new TlsFileException(KEY_KEY, keyFile, "the private key of the first certificate in " + CERT_KEY);
+      throw new TlsFileException(keys.key(), keyFile, "the private key of the first certificate in " + keys.cert());
     }
     return new Credentials(chain, key);
   }
 
-  static List<X509Certificate> certificates(Path file) throws TlsFileException {
-    String expected = "a PEM certificate chain, -----BEGIN CERTIFICATE-----, leaf first";
+  /** A chain, leaf first; {@code setting} is the key the file comes from, for messages. */
+  private static List<X509Certificate> certificates(Path file, String setting) throws TlsFileException {
+    return certificates(file, setting, "a PEM certificate chain, -----BEGIN CERTIFICATE-----, leaf first");
+  }
+
+  /** Certificates to trust, in any order (a CA bundle); {@code setting} names the file in messages. */
+  static List<X509Certificate> trusted(Path file, String setting) throws TlsFileException {
+    return certificates(file, setting, "PEM CA certificates, -----BEGIN CERTIFICATE-----");
+  }
+
+  private static List<X509Certificate> certificates(Path file, String setting, String expected) throws TlsFileException {
     List<X509Certificate> chain = new ArrayList<>();
     JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
@@ -80,15 +102,15 @@ final class PemFiles {
         }
       }
     } catch (IOException | CertificateException | RuntimeException e) {
-      throw new TlsFileException(CERT_KEY, file, expected + "; " + reason(e), e);
+      throw new TlsFileException(setting, file, expected + "; " + reason(e), e);
     }
     if (chain.isEmpty()) {
-      throw new TlsFileException(CERT_KEY, file, expected + "; no certificate found");
+      throw new TlsFileException(setting, file, expected + "; no certificate found");
     }
     return chain;
   }
 
-  static PrivateKey privateKey(Path file) throws TlsFileException {
+  private static PrivateKey privateKey(Path file, String setting) throws TlsFileException {
     String expected = "an unencrypted RSA or EC private key in PEM (PKCS#8, PKCS#1 or SEC1)";
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     PrivateKey key = null;
@@ -100,17 +122,17 @@ final class PemFiles {
         } else if (object instanceof PrivateKeyInfo info) {
           key = converter.getPrivateKey(info);
         } else if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
-          throw new TlsFileException(KEY_KEY, file, expected + "; this one is encrypted");
+          throw new TlsFileException(setting, file, expected + "; this one is encrypted");
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new TlsFileException(KEY_KEY, file, expected + "; " + reason(e), e);
+      throw new TlsFileException(setting, file, expected + "; " + reason(e), e);
     }
     if (key == null) {
-      throw new TlsFileException(KEY_KEY, file, expected + "; no private key found");
+      throw new TlsFileException(setting, file, expected + "; no private key found");
     }
     if (!"RSA".equals(key.getAlgorithm()) && !"EC".equals(key.getAlgorithm())) {
-      throw new TlsFileException(KEY_KEY, file, expected + "; this one is " + key.getAlgorithm());
+      throw new TlsFileException(setting, file, expected + "; this one is " + key.getAlgorithm());
     }
     return key;
   }

@@ -1,8 +1,6 @@
 package media.edge.upstream;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,23 +12,19 @@ import org.slf4j.LoggerFactory;
  * names the upstream's address and the kind, never a URL or a token, and carries no stack trace: it is a
  * fact about the upstream, not a bug here.
  *
- * <p>Thread-safe: connections on every event loop report here; the interval is claimed by one
- * compare-and-set, and the count of unlogged reports is an atomic.
+ * <p>Thread-safe: connections on every event loop report here; {@link LogLimit} and the meters are.
  */
 final class Desyncs {
-  static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  static final long INTERVAL_NANOS = LogLimit.INTERVAL_NANOS;
   private static final Logger LOG = LoggerFactory.getLogger(Desyncs.class);
 
   private final UpstreamMetrics metrics;
-  private final LongSupplier nanoTime;
-  private final AtomicLong nextLog;
-  private final AtomicLong unlogged = new AtomicLong();
+  private final LogLimit limit;
 
   /** {@code nanoTime} is {@link System#nanoTime} in production; tests pass a fake. */
   Desyncs(UpstreamMetrics metrics, LongSupplier nanoTime) {
     this.metrics = metrics;
-    this.nanoTime = nanoTime;
-    this.nextLog = new AtomicLong(nanoTime.getAsLong());
+    this.limit = new LogLimit(nanoTime);
   }
 
   /**
@@ -40,19 +34,16 @@ final class Desyncs {
    */
   boolean report(Desync when, Channel channel, int bytes) {
     metrics.desynced(when);
-    long now = nanoTime.getAsLong();
-    long next = nextLog.get();
-    if (now - next < 0 || !nextLog.compareAndSet(next, now + INTERVAL_NANOS)) {
-      unlogged.incrementAndGet();
+    long quiet = limit.admit();
+    if (quiet < 0) {
       return false;
     }
-    long quiet = unlogged.getAndSet(0);
     LOG.warn(
         "upstream {} sent {} bytes that answer no request ({}); connection closed{}",
         channel.remoteAddress(),
         bytes,
         when.tag(),
-        quiet == 0 ? "" : " (" + quiet + " more since the last report)");
+        LogLimit.since(quiet));
     return true;
   }
 }

@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import media.edge.upstream.ExchangeListener.Progress;
 
 /**
@@ -208,6 +209,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (listener == null) {
       ctx.close();
+      return;
+    }
+    if (cause instanceof SSLException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      // After the handshake: an alert (TLS 1.3 servers refuse a client certificate only now) or a bad record.
+      fail(UpstreamFailure.TLS, ErrorText.tls(cause instanceof SSLException ? cause : cause.getCause()));
       return;
     }
     fail(cause instanceof DecoderException ? UpstreamFailure.MALFORMED : UpstreamFailure.RESET, ErrorText.of(cause));

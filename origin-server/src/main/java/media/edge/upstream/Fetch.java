@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * One {@link UpstreamClient#fetch}: walks the candidates, retries where that is safe, and makes sure the
  * caller hears exactly one ending.
  *
- * <p>Retries: a failed connect (or a pool queue that stayed full) moves on to the next candidate, for any
+ * <p>Retries: a failed connect (refused, timed out, a name that did not resolve, a TLS handshake or
+ * certificate that failed, or a pool queue that stayed full) moves on to the next candidate, for any
  * method, since nothing was sent; a reused keep-alive connection that closes or resets before any response
  * byte is retried once per fetch on a fresh connection to the same upstream, because a stale connection
  * says nothing about the upstream's health — but only when nothing was written or the method is
@@ -111,7 +112,8 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
       return;
     }
     Candidate failed = candidate();
-    if (failure == HostPool.AcquireFailure.CONNECT && failed.isParent()) {
+    if (failure != HostPool.AcquireFailure.QUEUE_TIMEOUT && failed.isParent()) {
+      // Unreachable, unresolvable or not verifiable: a parent unusable either way until its check passes.
       context.health().markDown(failed.parent(), detail);
     }
     if (current + 1 < candidates.size()) {
@@ -120,7 +122,12 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
       candidate().pool().acquire(false, home, this);
     } else {
       String tried = candidates.size() > 1 ? " (tried " + candidates.size() + " upstreams)" : "";
-      fail(UpstreamFailure.CONNECT, detail + tried);
+      UpstreamFailure outcome = switch (failure) {
+        case DNS -> UpstreamFailure.DNS;
+        case TLS -> UpstreamFailure.TLS;
+        default -> UpstreamFailure.CONNECT;
+      };
+      fail(outcome, detail + tried);
     }
   }
 
@@ -183,6 +190,9 @@ final class Fetch implements HostPool.Acquirer, ExchangeListener {
     if (context.isClosed()) {
       fail(UpstreamFailure.CLOSED, "client closed");
       return;
+    }
+    if (failure == UpstreamFailure.TLS) {
+      failed.pool().connector().tlsFailed(detail);
     }
     boolean safe = progress == Progress.NOT_SENT || progress == Progress.SENT && request.idempotent();
     if (reused && safe && !freshRetried) {

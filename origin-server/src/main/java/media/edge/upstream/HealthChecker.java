@@ -1,6 +1,5 @@
 package media.edge.upstream;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends {@code HEAD <healthPath>} to every parent each interval: any HTTP response marks it up, anything
- * else (refused, timed out, reset, garbage) marks it down. Fetches mark a parent down on a failed connect
+ * else (refused, timed out, a name that does not resolve, a certificate that does not verify, reset,
+ * garbage) marks it down. Fetches mark a parent down on a failed connect
  * without waiting for this; the checker is what brings it back.
  *
  * <p>Each probe uses its own short-lived connection ({@code Connection: close}), outside the parent's pool:
@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HealthChecker implements AutoCloseable {
   private final List<Upstream> parents;
-  private final List<Bootstrap> bootstraps;
+  private final List<Connector> connectors;
   private final ParentHealth health;
   private final String path;
   private final String via;
@@ -47,17 +47,18 @@ final class HealthChecker implements AutoCloseable {
   private volatile boolean closed;
   private volatile ScheduledFuture<?> schedule;
 
-  /** {@code base} has the group, channel type, options and initializer; the address is set per parent. */
-  HealthChecker(List<Upstream> parents, Bootstrap base, ParentHealth health, String path, String via) {
+  /**
+   * {@code connectors} are the parents', in the same order: the same DNS, TLS and failure reports as
+   * their pools', so a probe fails for the same reasons a fetch would.
+   */
+  HealthChecker(List<Upstream> parents, List<Connector> connectors, ParentHealth health, String path, String via) {
     this.parents = List.copyOf(parents);
+    this.connectors = List.copyOf(connectors);
     this.health = health;
     this.path = path;
     this.via = via;
-    this.bootstraps = new ArrayList<>();
     this.probing = new AtomicBoolean[parents.size()];
     for (int i = 0; i < parents.size(); i++) {
-      Upstream parent = parents.get(i);
-      bootstraps.add(base.clone().remoteAddress(parent.address()));
       probing[i] = new AtomicBoolean();
     }
   }
@@ -104,7 +105,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     void start() {
-      ChannelFuture connect = bootstraps.get(parent).connect();
+      ChannelFuture connect = connectors.get(parent).connect();
       channel = connect.channel();
       channels.add(channel);
       channel.closeFuture().addListener(f -> channels.remove(channel));
@@ -116,7 +117,9 @@ final class HealthChecker implements AutoCloseable {
             if (f.isSuccess()) {
               channel.pipeline().get(ExchangeHandler.class).begin(this, request(), null);
             } else {
-              down("connect failed: " + ErrorText.of(f.cause()));
+              down(f.cause() instanceof Connector.Failed failed
+                  ? failed.reason().tag() + " failed: " + failed.getMessage()
+                  : "connect failed: " + ErrorText.of(f.cause()));
               finish();
             }
           });
@@ -157,6 +160,9 @@ final class HealthChecker implements AutoCloseable {
 
     @Override
     public void onFailure(UpstreamFailure failure, Progress progress, String detail) {
+      if (failure == UpstreamFailure.TLS && !closed) {
+        connectors.get(parent).tlsFailed(detail);
+      }
       if (!answered) {
         down("health check " + failure.tag() + ": " + detail);
       }

@@ -1,6 +1,5 @@
 package media.edge.upstream;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.EventExecutor;
@@ -9,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +40,22 @@ final class HostPool {
   enum AcquireFailure {
     /** The TCP connect failed: the upstream is unreachable. */
     CONNECT,
+    /** The host name did not resolve (and had no last good addresses): nothing to connect to. */
+    DNS,
+    /** The TLS handshake failed: the upstream is not the one configured, or not one we can talk to. */
+    TLS,
     /** Every connection stayed busy for the whole queue timeout: the upstream is busy, not down. */
     QUEUE_TIMEOUT,
     /** The pool was closed. */
-    CLOSED
+    CLOSED;
+
+    /** The metric tag and log word: the lower-case name. */
+    String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
-  private final Bootstrap bootstrap;
+  private final Connector connector;
   private final int max;
   private final long queueTimeoutNanos;
   private final Set<Channel> open = new HashSet<>();
@@ -55,9 +64,9 @@ final class HostPool {
   private int connecting;
   private boolean closed;
 
-  /** {@code bootstrap} has the remote address, options and channel initializer set. */
-  HostPool(Bootstrap bootstrap, int max, long queueTimeoutNanos) {
-    this.bootstrap = bootstrap;
+  /** New connections come from {@code connector}, ready for a request (a TLS one handshaken). */
+  HostPool(Connector connector, int max, long queueTimeoutNanos) {
+    this.connector = connector;
     this.max = max;
     this.queueTimeoutNanos = queueTimeoutNanos;
   }
@@ -176,8 +185,13 @@ final class HostPool {
     return open.size() + connecting;
   }
 
+  /** The connector of this pool's upstream, which also reports its failures. */
+  Connector connector() {
+    return connector;
+  }
+
   private void connect(Acquirer acquirer) {
-    ChannelFuture connect = bootstrap.connect();
+    ChannelFuture connect = connector.connect();
     Channel channel = connect.channel();
     boolean closeNow;
     synchronized (this) {
@@ -196,6 +210,8 @@ final class HostPool {
           } else if (isClosed()) {
             channel.close();
             acquirer.acquireFailed(AcquireFailure.CLOSED, "client closed");
+          } else if (f.cause() instanceof Connector.Failed failed) {
+            acquirer.acquireFailed(failed.reason(), failed.getMessage());
           } else {
             acquirer.acquireFailed(AcquireFailure.CONNECT, ErrorText.of(f.cause()));
           }

@@ -8,7 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The HTTP/1.1 client an edge cache fetches misses with. Each request goes to the parent edge that owns
@@ -26,7 +32,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * then the origins in configured order when a connect fails. Connections are pooled per upstream and kept
  * alive; an active checker brings parents that went down back into use.
  *
- * <p>Uses the caller's event loop group and socket channel class, so that it runs on epoll or NIO like the
+ * <p>Upstreams may be {@code https://}: connections then carry TLS from the one {@link SslContext} given to
+ * the {@link Builder} (verification, client certificate and session cache are its business, see {@code
+ * media.edge.tls.UpstreamTls}), and are handed out only after the handshake. Host names are resolved by
+ * {@link UpstreamResolvers}, asynchronously, on the connect's own event loop; IP literals are connected to
+ * directly, exactly as before host names were supported.
+ *
+ * <p>Uses the caller's event loop group and channel classes, so that it runs on epoll or NIO like the
  * rest of the server; {@link #close()} does not shut the group down.
  *
  * <p>Thread-safe: {@link #fetch} may be called from any thread. Callbacks for one fetch run on one event
@@ -39,6 +51,7 @@ public final class UpstreamClient implements AutoCloseable {
   private final ParentHealth health;
   private final HealthChecker checker;
   private final FetchContext context;
+  private final UpstreamResolvers resolvers;
 
   private UpstreamClient(
       EventLoopGroup group,
@@ -46,30 +59,85 @@ public final class UpstreamClient implements AutoCloseable {
       UpstreamSelector selector,
       ParentHealth health,
       HealthChecker checker,
-      FetchContext context) {
+      FetchContext context,
+      UpstreamResolvers resolvers) {
     this.group = group;
     this.pools = pools;
     this.selector = selector;
     this.health = health;
     this.checker = checker;
     this.context = context;
+    this.resolvers = resolvers;
   }
 
   /**
-   * Builds a client and starts the parents' health checks.
+   * A client on an NIO group for plaintext upstreams, with NIO's channels for DNS; see {@link #builder}
+   * for another transport or for {@code https://} upstreams.
    *
-   * @throws IllegalArgumentException naming the URI if an origin or parent is not {@code
-   *     http://host[:port][/path]}, or if a parent is listed twice
+   * @throws IllegalArgumentException as {@link Builder#build()}
    */
   public static UpstreamClient create(
       UpstreamConfig config,
       EventLoopGroup group,
       Class<? extends SocketChannel> channelType,
       MeterRegistry registry) {
-    Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(group, "group");
-    Objects.requireNonNull(channelType, "channelType");
-    Objects.requireNonNull(registry, "registry");
+    return builder(config, group, registry).channels(channelType, NioDatagramChannel.class).build();
+  }
+
+  /** A builder; {@link Builder#build()} starts the parents' health checks. */
+  public static Builder builder(UpstreamConfig config, EventLoopGroup group, MeterRegistry registry) {
+    return new Builder(config, group, registry);
+  }
+
+  /** Sets what a client needs beyond its configuration. Not thread-safe. */
+  public static final class Builder {
+    private final UpstreamConfig config;
+    private final EventLoopGroup group;
+    private final MeterRegistry registry;
+    private Class<? extends SocketChannel> socketChannel = NioSocketChannel.class;
+    private Class<? extends DatagramChannel> datagramChannel = NioDatagramChannel.class;
+    private SslContext tls;
+    private LongSupplier nanoTime = System::nanoTime;
+
+    private Builder(UpstreamConfig config, EventLoopGroup group, MeterRegistry registry) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.group = Objects.requireNonNull(group, "group");
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The transport's TCP and UDP channel classes, which must fit the group (NIO's by default). */
+    public Builder channels(Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+      this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
+      this.datagramChannel = Objects.requireNonNull(datagramChannel, "datagramChannel");
+      return this;
+    }
+
+    /** The client context for {@code https://} upstreams; required when there is one. */
+    public Builder tls(SslContext tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The clock of the last good DNS answers and the log limits; tests pass a fake. */
+    Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    /**
+     * Builds the client and starts the parents' health checks.
+     *
+     * @throws IllegalArgumentException naming the URI if an origin or parent is not {@code
+     *     http[s]://host[:port][/path]}, if a parent is listed twice, or if one is https:// and there is no
+     *     TLS context
+     */
+    public UpstreamClient build() {
+      return UpstreamClient.build(this);
+    }
+  }
+
+  private static UpstreamClient build(Builder b) {
+    UpstreamConfig config = b.config;
     if (!config.enabled()) {
       throw new IllegalArgumentException("upstream.urls: [] (expected: at least one origin, or upstream.parents)");
     }
@@ -82,49 +150,82 @@ public final class UpstreamClient implements AutoCloseable {
             "parents: " + config.parents().get(i) + " (expected: each parent once; rendezvous needs distinct names)");
       }
     }
+    List<Upstream> all = new ArrayList<>(parents);
+    all.addAll(origins);
+    if (b.tls == null) {
+      for (int i = 0; i < all.size(); i++) {
+        if (all.get(i).tls()) {
+          URI uri = i < parents.size() ? config.parents().get(i) : config.urls().get(i - parents.size());
+          throw new IllegalArgumentException(
+              "upstream: " + uri + " (expected: a TLS context for https:// upstreams, from UpstreamClient.Builder.tls)");
+        }
+      }
+    }
 
     ParentHealth health = new ParentHealth(parents.stream().map(Upstream::name).toList());
-    UpstreamMetrics metrics = new UpstreamMetrics(registry, health);
-    Desyncs desyncs = new Desyncs(metrics, System::nanoTime);
+    UpstreamMetrics metrics = new UpstreamMetrics(b.registry, health);
+    Desyncs desyncs = new Desyncs(metrics, b.nanoTime);
+    AtomicBoolean closed = new AtomicBoolean();
+    ConnectFailures failures = new ConnectFailures(metrics, closed, b.nanoTime);
+    UpstreamResolvers resolvers =
+        all.stream().anyMatch(u -> u.address().isUnresolved())
+            ? UpstreamResolvers.create(
+                config.dns(), b.datagramChannel, b.socketChannel, config.connectTimeout(),
+                new LastGoodAddresses(config.dns().staleFor(), b.nanoTime, metrics))
+            : null;
     Bootstrap base =
         new Bootstrap()
-            .group(group)
-            .channel(channelType)
+            .group(b.group)
+            .channel(b.socketChannel)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(config.connectTimeout().toMillis()))
             .option(ChannelOption.TCP_NODELAY, true)
             // The data port's allocator: what upstream bodies hold is counted with the rest
             // (netty_allocator_memory_used_bytes), not in Netty 4.2's default adaptive allocator.
-            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .handler(new UpstreamChannelInitializer(config.responseTimeout(), config.idleTimeout(), desyncs));
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+    Map<String, Connector> connectors = new LinkedHashMap<>();
+    for (Upstream upstream : all) {
+      connectors.computeIfAbsent(upstream.name(), name -> {
+        InetSocketAddress address = upstream.address();
+        Bootstrap bootstrap = base.clone().remoteAddress(address);
+        if (address.isUnresolved()) {
+          bootstrap.resolver(resolvers);
+        } else {
+          bootstrap.disableResolver();
+        }
+        bootstrap.handler(new UpstreamChannelInitializer(
+            config.responseTimeout(), config.idleTimeout(), desyncs, upstream.tls() ? b.tls : null, upstream,
+            config.connectTimeout().toMillis()));
+        return new Connector(bootstrap, name, failures);
+      });
+    }
     Map<String, HostPool> pools = new LinkedHashMap<>();
     List<Candidate> parentCandidates = new ArrayList<>();
     List<Candidate> originCandidates = new ArrayList<>();
     for (int i = 0; i < parents.size(); i++) {
-      parentCandidates.add(new Candidate(parents.get(i), pool(pools, base, parents.get(i), config), i));
+      parentCandidates.add(new Candidate(parents.get(i), pool(pools, connectors, parents.get(i), config), i));
     }
     for (Upstream origin : origins) {
-      originCandidates.add(new Candidate(origin, pool(pools, base, origin, config), Candidate.ORIGIN));
+      originCandidates.add(new Candidate(origin, pool(pools, connectors, origin, config), Candidate.ORIGIN));
     }
 
     String via = "1.1 " + config.resolvedNodeName();
     HealthChecker checker = null;
     if (!parents.isEmpty()) {
-      checker = new HealthChecker(parents, base, health, config.healthPath(), via);
-      checker.start(group, config.healthInterval());
+      List<Connector> parentConnectors = parents.stream().map(p -> connectors.get(p.name())).toList();
+      checker = new HealthChecker(parents, parentConnectors, health, config.healthPath(), via);
+      checker.start(b.group, config.healthInterval());
     }
-    FetchContext context = new FetchContext(metrics, health, via, new AtomicBoolean());
+    FetchContext context = new FetchContext(metrics, health, via, closed);
     return new UpstreamClient(
-        group, pools, new UpstreamSelector(parentCandidates, originCandidates, health), health, checker, context);
+        b.group, pools, new UpstreamSelector(parentCandidates, originCandidates, health), health, checker, context,
+        resolvers);
   }
 
-  private static HostPool pool(Map<String, HostPool> pools, Bootstrap base, Upstream upstream, UpstreamConfig config) {
+  private static HostPool pool(
+      Map<String, HostPool> pools, Map<String, Connector> connectors, Upstream upstream, UpstreamConfig config) {
     return pools.computeIfAbsent(
         upstream.name(),
-        name ->
-            new HostPool(
-                base.clone().remoteAddress(upstream.address()),
-                config.maxConnections(),
-                config.connectTimeout().toNanos()));
+        name -> new HostPool(connectors.get(name), config.maxConnections(), config.connectTimeout().toNanos()));
   }
 
   private static int millis(long millis) {
@@ -176,6 +277,9 @@ public final class UpstreamClient implements AutoCloseable {
       checker.close();
     }
     pools.values().forEach(HostPool::close);
+    if (resolvers != null) {
+      resolvers.close();
+    }
     context.metrics().close();
   }
 

@@ -6,6 +6,13 @@ import java.util.Locale;
 public enum UpstreamFailure {
   /** No candidate upstream accepted a connection (refused, connect timeout, no route, pool queue full). */
   CONNECT,
+  /** The last candidate's host name did not resolve, and had no last good addresses to fall back on. */
+  DNS,
+  /**
+   * The last candidate's TLS handshake failed: its certificate did not verify (untrusted, expired, another
+   * host name), it refused ours, or no protocol or cipher suite was shared.
+   */
+  TLS,
   /** No response headers within the response timeout, or no body bytes within the idle timeout. */
   TIMEOUT,
   /**

@@ -11,9 +11,11 @@ import java.util.List;
 
 /**
  * The client's meters, all registered at start-up: {@code edge_upstream_requests_seconds{outcome}},
- * {@code edge_upstream_retries_total}, {@code edge_upstream_desyncs_total{when}} and {@code
+ * {@code edge_upstream_retries_total}, {@code edge_upstream_desyncs_total{when}}, {@code
+ * edge_upstream_connect_failures_total{reason}}, {@code edge_upstream_dns_stale_total} and {@code
  * edge_upstream_parent_up{parent}}. The outcome tag is a status class or a {@link UpstreamFailure} tag,
- * and {@code when} a {@link Desync} tag, never anything from the request.
+ * {@code when} a {@link Desync} tag and {@code reason} one of connect, dns, tls; never anything from the
+ * request.
  *
  * <p>Thread-safe: the meters are created in the constructor and Micrometer's meters are thread-safe.
  */
@@ -31,11 +33,17 @@ final class UpstreamMetrics {
     Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
   };
 
+  /** The {@link HostPool.AcquireFailure}s that are a failed attempt to connect, not a wait or a close. */
+  private static final List<HostPool.AcquireFailure> CONNECT_REASONS =
+      List.of(HostPool.AcquireFailure.CONNECT, HostPool.AcquireFailure.DNS, HostPool.AcquireFailure.TLS);
+
   private final MeterRegistry registry;
   private final Timer[] byStatusClass = new Timer[STATUS_CLASSES.length];
   private final Timer[] byFailure = new Timer[UpstreamFailure.values().length];
   private final Counter retries;
   private final Counter[] desyncs = new Counter[Desync.values().length];
+  private final Counter[] connectFailures = new Counter[HostPool.AcquireFailure.values().length];
+  private final Counter dnsStale;
   private final List<Meter> gauges = new ArrayList<>();
 
   UpstreamMetrics(MeterRegistry registry, ParentHealth health) {
@@ -57,6 +65,18 @@ final class UpstreamMetrics {
               .tag("when", when.tag())
               .register(registry);
     }
+    for (HostPool.AcquireFailure reason : CONNECT_REASONS) {
+      connectFailures[reason.ordinal()] =
+          Counter.builder("edge.upstream.connect.failures")
+              .description("Attempts to open an upstream connection that failed: refused or timed out (connect),"
+                  + " name not resolved (dns), handshake or certificate refused (tls); health checks included")
+              .tag("reason", reason.tag())
+              .register(registry);
+    }
+    this.dnsStale =
+        Counter.builder("edge.upstream.dns.stale")
+            .description("Connects to the last good addresses of an upstream name that stopped resolving")
+            .register(registry);
     for (int i = 0; i < health.size(); i++) {
       int parent = i;
       gauges.add(
@@ -93,6 +113,16 @@ final class UpstreamMetrics {
 
   void retried() {
     retries.increment();
+  }
+
+  /** Only through {@link ConnectFailures#report}, which also logs; {@code reason} is CONNECT, DNS or TLS. */
+  void connectFailed(HostPool.AcquireFailure reason) {
+    connectFailures[reason.ordinal()].increment();
+  }
+
+  /** Only through {@link LastGoodAddresses}, which also logs. */
+  void dnsStale() {
+    dnsStale.increment();
   }
 
   /** Only through {@link Desyncs#report}, which also logs. */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -137,6 +140,14 @@ class ConfigKeyTableTest {
     sample("upstream.health-path", "/healthz", "/healthz", c -> c.upstream().healthPath());
     sample("upstream.node-name", "edge-1", "edge-1", c -> c.upstream().nodeName());
     sample("upstream.hold-timeout", "45s", Duration.ofSeconds(45), c -> c.upstream().holdTimeout());
+    sample("upstream.tls.ca-file", KEYS_FILE, null, c -> c.upstream().tls().caFile());
+    sample("upstream.tls.cert-file", KEYS_FILE, null, c -> c.upstream().tls().certFile());
+    sample("upstream.tls.key-file", KEYS_FILE, null, c -> c.upstream().tls().keyFile());
+    sample("upstream.tls.insecure", "true", true, c -> c.upstream().tls().insecure());
+    sample("upstream.dns.servers", "10.0.0.2,[fd00::53]:5353",
+        List.of(new InetSocketAddress(literal("10.0.0.2"), 53), new InetSocketAddress(literal("fd00::53"), 5353)),
+        c -> c.upstream().dns().servers());
+    sample("upstream.dns.stale-for", "30s", Duration.ofSeconds(30), c -> c.upstream().dns().staleFor());
   }
 
   @TempDir Path dir;
@@ -233,6 +244,15 @@ class ConfigKeyTableTest {
         assertThat(actual).as(name).isEqualTo(sample.read().apply(base));
       }
     });
+  }
+
+  /** An IP literal as an address; {@code getByName} parses literals without a lookup. */
+  private static InetAddress literal(String ip) {
+    try {
+      return InetAddress.getByName(ip);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(ip, e);
+    }
   }
 
   private static void sample(String key, String text, Object expected, Function<EdgeConfig, Object> read) {

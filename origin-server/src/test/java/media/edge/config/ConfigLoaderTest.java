@@ -363,7 +363,9 @@ class ConfigLoaderTest {
                 + " cmcd.prefetch-max-buffer, cmcd.prefetch-concurrency, cmcd.audience-window, cmcd.audience-max-sessions, admin.token,"
                 + " admin.token-file, upstream.urls, upstream.parents, upstream.connect-timeout,"
             + " upstream.response-timeout, upstream.idle-timeout, upstream.max-connections, upstream.health-interval,"
-            + " upstream.health-path, upstream.node-name, upstream.hold-timeout)");
+            + " upstream.health-path, upstream.node-name, upstream.hold-timeout, upstream.tls.ca-file,"
+            + " upstream.tls.cert-file, upstream.tls.key-file, upstream.tls.insecure, upstream.dns.servers,"
+            + " upstream.dns.stale-for)");
   }
 
   @Test

@@ -254,6 +254,68 @@ class ConfigValueFormsTest {
             + ORIGINS_EXPECTED + ")");
   }
 
+  // ---- upstreams over TLS, and their DNS --------------------------------------------------------
+
+  private static final String DNS_SERVERS_EXPECTED = "a list of DNS server IP addresses, each optionally with :port"
+      + " (53 if not), such as 10.0.0.2, 10.0.0.3:5353 or [fd00::53]:53 (no host names; comma-separated outside YAML)";
+
+  @Test
+  void load_httpsUpstreams_areAccepted() throws Exception {
+    EdgeConfig c = load("upstream.urls", "https://origin.example,https://10.0.0.5:8443/base",
+        "upstream.parents", "https://shield-0:8443");
+
+    assertThat(c.upstream().urls()).containsExactly(
+        java.net.URI.create("https://origin.example"), java.net.URI.create("https://10.0.0.5:8443/base"));
+    assertThat(c.upstream().usesTls()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ftp://origin.example", "https://origin.example/?q=1", "https://user@origin.example", "origin"})
+  void load_otherUpstreamUrls_areRefused(String text) {
+    assertThatThrownBy(() -> load("upstream.urls", text))
+        .hasMessageStartingWith("command line upstream.urls: \"" + text + "\" (expected: a list of http:// or https:// URLs");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "10.0.0.2|10.0.0.2|53",
+    "10.0.0.2:5353|10.0.0.2|5353",
+    "fd00::53|fd00::53|53",
+    "[fd00::53]|fd00::53|53",
+    "[::1]:5300|::1|5300",
+  })
+  void load_dnsServer_takesIpAndOptionalPort(String text, String ip, int port) throws Exception {
+    EdgeConfig c = load("upstream.dns.servers", text);
+
+    assertThat(c.upstream().dns().servers())
+        .containsExactly(new java.net.InetSocketAddress(java.net.InetAddress.getByName(ip), port));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dns.example", "10.0.0.2:0", "10.0.0.2:70000", "10.0.0.2:053", "[fd00::53", "[fd00::53]x",
+      "10.0.0.256", "10.0.0.2:", "[::1]:"})
+  void load_dnsServer_refusesNamesAndBadPorts(String text) {
+    assertThatThrownBy(() -> load("upstream.dns.servers", text))
+        .hasMessage("command line upstream.dns.servers: \"" + text + "\" (expected: " + DNS_SERVERS_EXPECTED + ")");
+  }
+
+  @Test
+  void load_insecureWithCaFile_isRefusedNamingBoth() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "");
+
+    assertThatThrownBy(() -> load("upstream.tls.insecure", "true", "upstream.tls.ca-file", ca.toString()))
+        .hasMessage("command line upstream.tls.insecure: \"true\" (expected: false when upstream.tls.ca-file is set,"
+            + " which is \"" + ca + "\" from command line)");
+  }
+
+  @Test
+  void load_missingUpstreamCaFile_isRefused() {
+    Path missing = dir.resolve("missing.pem");
+
+    assertThatThrownBy(() -> load("upstream.tls.ca-file", missing.toString()))
+        .hasMessage("command line upstream.tls.ca-file: \"" + missing + "\" (expected: an existing, readable PEM file)");
+  }
+
   private EdgeConfig load(String... keyValues) throws ConfigException {
     Map<String, String> flags = new java.util.HashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {

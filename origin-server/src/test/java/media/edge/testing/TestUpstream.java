@@ -26,6 +26,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The one scriptable HTTP/1.1 upstream of the tests, on a loopback port, over plain sockets so that a
@@ -82,8 +89,16 @@ public final class TestUpstream implements AutoCloseable {
     void serve(Connection connection) throws Exception;
   }
 
+  /**
+   * What the server saw of one TLS handshake: the server names the client asked for (SNI), the protocols
+   * it offered (ALPN), the subject of its certificate, or null when it sent none, and when the session was
+   * created, which a resumed session keeps from the one it resumes (the JDK gives it a new id under TLS 1.3).
+   */
+  public record Handshake(List<String> serverNames, List<String> offeredProtocols, String clientSubject, long sessionCreated) {}
+
   private final ServerSocket server;
   private final Script script;
+  private final List<Handshake> handshakes = new CopyOnWriteArrayList<>();
   private final boolean routed;
   private final Map<String, Responder> routes = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -111,6 +126,14 @@ public final class TestUpstream implements AutoCloseable {
     return new TestUpstream(bind(0), null);
   }
 
+  /** An upstream answering each path as {@link #on} says, on an ephemeral port of {@code address} (::1, say). */
+  public static TestUpstream startOn(InetAddress address) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(address, 0), 1024);
+    return new TestUpstream(socket, null);
+  }
+
   /** An upstream running {@code script} for every connection, on an ephemeral loopback port. */
   public static TestUpstream start(Script script) throws IOException {
     return start(0, script);
@@ -122,6 +145,19 @@ public final class TestUpstream implements AutoCloseable {
       throw new IllegalArgumentException("script: null (expected: a script; start() answers by path)");
     }
     return new TestUpstream(bind(port), script);
+  }
+
+  /**
+   * An upstream answering each path as {@link #on} says, over TLS from {@code context} (the JDK's engine,
+   * so an edge's TLS is checked against another implementation than its own), on an ephemeral loopback
+   * port; {@code requireClientCertificate} refuses clients without a certificate its context trusts.
+   */
+  public static TestUpstream startTls(SSLContext context, boolean requireClientCertificate) throws IOException {
+    SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+    socket.setReuseAddress(true);
+    socket.setNeedClientAuth(requireClientCertificate);
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    return new TestUpstream(socket, null);
   }
 
   private static ServerSocket bind(int port) throws IOException {
@@ -168,6 +204,16 @@ public final class TestUpstream implements AutoCloseable {
 
   public URI uri() {
     return URI.create("http://" + name());
+  }
+
+  /** {@code https://host:port}, for an upstream started with {@link #startTls}, named by {@code host}. */
+  public URI httpsUri(String host) {
+    return URI.create("https://" + host + ":" + port());
+  }
+
+  /** The TLS handshakes completed so far, in order. */
+  public List<Handshake> handshakes() {
+    return List.copyOf(handshakes);
   }
 
   /** {@link #uri()} with a path, for an upstream configured with a path prefix. */
@@ -226,6 +272,9 @@ public final class TestUpstream implements AutoCloseable {
         return;
       }
       sockets.add(socket);
+      if (socket instanceof SSLSocket tls) {
+        watch(tls);
+      }
       Connection connection = new Connection(socket, accepted.incrementAndGet());
       try {
         threads.execute(() -> serve(connection));
@@ -234,6 +283,33 @@ public final class TestUpstream implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Answers ALPN with http/1.1 when offered, and records what each handshake showed. */
+  private void watch(SSLSocket socket) {
+    List<String> offered = new CopyOnWriteArrayList<>();
+    socket.setHandshakeApplicationProtocolSelector((s, protocols) -> {
+      offered.addAll(protocols);
+      return protocols.contains("http/1.1") ? "http/1.1" : "";
+    });
+    socket.addHandshakeCompletedListener(event -> {
+      List<String> names = new ArrayList<>();
+      if (event.getSession() instanceof ExtendedSSLSession session) {
+        for (SNIServerName name : session.getRequestedServerNames()) {
+          if (name instanceof SNIHostName host) {
+            names.add(host.getAsciiName());
+          }
+        }
+      }
+      String subject;
+      try {
+        subject = event.getPeerPrincipal().getName();
+      } catch (SSLPeerUnverifiedException e) {
+        subject = null;
+      }
+      handshakes.add(new Handshake(
+          List.copyOf(names), List.copyOf(offered), subject, event.getSession().getCreationTime()));
+    });
   }
 
   private void serve(Connection connection) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import media.edge.testing.TestUpstream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -88,6 +89,20 @@ final class UpstreamHarness implements BeforeAllCallback, AfterEachCallback, Aft
     UpstreamClient client = UpstreamClient.create(config, group, NioSocketChannel.class, registry);
     perTest.add(client);
     return client;
+  }
+
+  /** A client built on this class's group, adjusted by {@code build} (TLS, a fake clock), closed after the test. */
+  synchronized UpstreamClient client(
+      UpstreamConfig config, MeterRegistry registry, UnaryOperator<UpstreamClient.Builder> build) {
+    UpstreamClient client = build.apply(UpstreamClient.builder(config, group, registry)).build();
+    perTest.add(client);
+    return client;
+  }
+
+  /** Closed after the test, before the clients and servers started earlier. */
+  synchronized <T extends AutoCloseable> T closeAfter(T resource) {
+    perTest.add(resource);
+    return resource;
   }
 
   /** A listener whose contract breaches fail the test. */
