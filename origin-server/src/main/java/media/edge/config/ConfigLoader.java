@@ -55,6 +55,7 @@ import static media.edge.config.Settings.CC_VOD_PLAYLIST;
 import static media.edge.config.Settings.CORS_ALLOWED_ORIGINS;
 import static media.edge.config.Settings.CORS_MAX_AGE;
 import static media.edge.config.Settings.HTTP_GZIP_PLAYLISTS;
+import static media.edge.config.Settings.HTTP_PLAYER_PAGE;
 import static media.edge.config.Settings.LIBRARY_ROOT;
 import static media.edge.config.Settings.LOG_ACCESS;
 import static media.edge.config.Settings.LOG_ACCESS_BUFFER;
@@ -157,7 +158,9 @@ public final class ConfigLoader {
                 "public, max-age=3600",
                 "no-store"),
             new CorsConfig(List.of("*"), Duration.ofDays(1)),
-            true),
+            true,
+            // The page plays what it is given, without a token: only the demo turns it on by itself.
+            false),
         new TokenConfig(
             true,
             "hdnts",
@@ -397,7 +400,8 @@ public final class ConfigLoader {
                 v.get(CC_OTHER),
                 v.get(CC_ERROR)),
             new CorsConfig(v.get(CORS_ALLOWED_ORIGINS), v.get(CORS_MAX_AGE)),
-            v.get(HTTP_GZIP_PLAYLISTS)),
+            v.get(HTTP_GZIP_PLAYLISTS),
+            v.get(HTTP_PLAYER_PAGE)),
         new TokenConfig(
             v.get(TOKENS_REQUIRED),
             v.get(TOKENS_NAME),

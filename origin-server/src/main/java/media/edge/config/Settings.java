@@ -166,6 +166,8 @@ final class Settings {
 
   static final Setting<Boolean> HTTP_GZIP_PLAYLISTS =
       setting("http.gzip-playlists", BOOLEAN, c -> c.http().gzipPlaylists());
+  static final Setting<Boolean> HTTP_PLAYER_PAGE =
+      setting("http.player-page", BOOLEAN, c -> c.http().playerPage());
   static final Setting<String> CC_SEGMENT =
       setting("http.cache-control.segment", HEADER_VALUE, c -> c.http().cacheControl().segment());
   static final Setting<String> CC_INIT =
@@ -244,7 +246,7 @@ final class Settings {
       CACHE_IMMUTABLE_REVALIDATE, CACHE_OPEN_FILES,
       CACHE_DISK_DIR, CACHE_DISK_BYTES, TTL_SEGMENT, TTL_VOD_PLAYLIST, TTL_LIVE_PLAYLIST_TARGET_FRACTION, TTL_OTHER,
       CACHE_NOT_FOUND_MAX_TTL, CACHE_STALE_IF_ERROR, CACHE_KEY_IGNORE_PARAMS, CACHE_KEY_LIVE_PARAMS,
-      HTTP_GZIP_PLAYLISTS,
+      HTTP_GZIP_PLAYLISTS, HTTP_PLAYER_PAGE,
       CC_SEGMENT, CC_INIT, CC_VOD_PLAYLIST, CC_MASTER_PLAYLIST, CC_LIVE_PLAYLIST_TARGET_FRACTION,
       CC_KEY, CC_SUBTITLE, CC_OTHER, CC_ERROR,
       CORS_ALLOWED_ORIGINS, CORS_MAX_AGE,

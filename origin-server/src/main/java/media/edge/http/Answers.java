@@ -29,7 +29,8 @@ import media.edge.httpdate.HttpDate;
  *       ranges, other units, bad syntax: RFC 9110 allows ignoring them, and players never send them);
  *   <li>the whole body, with the viewer's token in every URI when it propagates, gzip (or deflate)
  *       for playlists whose client accepts it: the stored gzip form when there is one, else compressed
- *       for the answer. Segments and ranges are never compressed, nor is a body sent from a file (a
+ *       for the answer. Other content goes as gzip only where its source keeps a gzip form (the player
+ *       page's script). Segments and ranges are never compressed, nor is a body sent from a file (a
  *       playlist larger than the memory tier takes): its bytes are not in memory to compress.
  * </ol>
  *
@@ -135,11 +136,14 @@ public final class Answers {
 
   private static Answer.Coding coding(
       Request request, Representation representation, boolean perViewer, boolean gzipPlaylists) {
-    if (!gzipPlaylists
-        || representation.kind() != ContentKind.PLAYLIST
-        || representation.status() != 200
+    if (representation.status() != 200
         || representation.contentEncoded()
         || representation.body() instanceof Body.InFile) {
+      return Answer.Coding.IDENTITY;
+    }
+    boolean playlist = gzipPlaylists && representation.kind() == ContentKind.PLAYLIST;
+    // Other content is compressed only where its source keeps a gzip form (the player page's script).
+    if (!playlist && representation.variants().gzip() == null) {
       return Answer.Coding.IDENTITY;
     }
     String accept = request.header(HttpHeaderNames.ACCEPT_ENCODING);
@@ -151,7 +155,7 @@ public final class Answers {
       // A HEAD gets the headers of the stored gzip form, never a compression made only to be measured.
       return perViewer ? (head ? Answer.Coding.IDENTITY : Answer.Coding.GZIP) : Answer.Coding.STORED_GZIP;
     }
-    return !head && AcceptEncoding.accepts(accept, "deflate") ? Answer.Coding.DEFLATE : Answer.Coding.IDENTITY;
+    return playlist && !head && AcceptEncoding.accepts(accept, "deflate") ? Answer.Coding.DEFLATE : Answer.Coding.IDENTITY;
   }
 
   /**

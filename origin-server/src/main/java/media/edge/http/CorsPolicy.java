@@ -17,7 +17,7 @@ import media.edge.config.CorsConfig;
  */
 final class CorsPolicy {
   static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-  private static final String EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Age, Date";
+  private static final String EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Age, Date, X-Cache";
   private static final String DEFAULT_ALLOWED_HEADERS =
       "Range, If-Range, If-None-Match, If-Modified-Since, Origin, Accept, Accept-Encoding, "
           + String.join(", ", CmcdReader.HEADERS);

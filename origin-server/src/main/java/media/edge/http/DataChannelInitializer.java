@@ -91,6 +91,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
             b.config.tokens().setCookie(),
             b.responder,
             b.cmcd,
+            b.pages,
             server.sendTimeout().toNanos());
     this.gate = new RequestGate(front);
     this.closer = new ConnectionCloser(front.protocolErrors);
@@ -185,6 +186,7 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     private AccessLog accessLog = AccessLog.OFF;
     private CachePolicy cachePolicy;
     private CmcdReader cmcd = CmcdReader.OFF;
+    private Pages pages = Pages.NONE;
 
     private Builder(EdgeConfig config, Responder responder) {
       this.config = Objects.requireNonNull(config, "config");
@@ -232,6 +234,12 @@ public final class DataChannelInitializer extends ChannelInitializer<Channel> {
     /** Reads the CMCD of requests; off unless set. */
     public Builder cmcd(CmcdReader cmcd) {
       this.cmcd = Objects.requireNonNull(cmcd, "cmcd");
+      return this;
+    }
+
+    /** Built-in pages answered without a token (the player page); none unless set. */
+    public Builder pages(Pages pages) {
+      this.pages = Objects.requireNonNull(pages, "pages");
       return this;
     }
 

@@ -7,7 +7,7 @@ import media.edge.metrics.EdgeMetrics;
 /**
  * What every exchange on the data port shares, built once at start-up: the answer policy (CORS, token
  * propagation, compression, the error shape), the services an answer ends with (metrics, access log,
- * connection tracking), the CMCD reader, and the responder chosen for the server's mode.
+ * connection tracking), the CMCD reader, the built-in pages, and the responder chosen for the server's mode.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,6 +24,8 @@ final class Front {
   final boolean setCookie;
   final Responder responder;
   final CmcdReader cmcd;
+  /** Built-in pages, answered without a token; {@link Pages#NONE} unless {@code http.player-page}. */
+  final Pages pages;
   /** {@code server.send-timeout}: how long a paused answer waits for its client. */
   final long sendTimeoutNanos;
   /** Counts and quietly logs what ends connections in error. */
@@ -42,6 +44,7 @@ final class Front {
       boolean setCookie,
       Responder responder,
       CmcdReader cmcd,
+      Pages pages,
       long sendTimeoutNanos) {
     this.dates = dates;
     this.cors = cors;
@@ -55,6 +58,7 @@ final class Front {
     this.setCookie = setCookie;
     this.responder = responder;
     this.cmcd = cmcd;
+    this.pages = pages;
     this.sendTimeoutNanos = sendTimeoutNanos;
     this.protocolErrors = new ProtocolErrors(metrics);
   }

@@ -190,7 +190,9 @@ final class Http1Wire extends Wire implements Http1Decoder.Sink {
     byte[] extra = exchange.extra.encoded();
     byte[] date = exchange.date ? exchange.dateLine() : NONE;
     byte[] cors = exchange.cors ? exchange.corsLines() : null;
+    byte[] source = SourceField.line(exchange.cacheResult());
     int size = status.length + fields.length + extra.length + date.length + 2
+        + (source == null ? 0 : source.length)
         + (exchange.contentLength >= 0 ? CONTENT_LENGTH.length + 21 : 0)
         + (chunkedBody ? CHUNKED.length : 0)
         + (exchange.age >= 0 ? AGE.length + 12 : 0)
@@ -199,6 +201,9 @@ final class Http1Wire extends Wire implements Http1Decoder.Sink {
         + (exchange.close ? CLOSE.length : request.http10() ? KEEP_ALIVE.length : 0);
     ByteBuf head = ctx.alloc().ioBuffer(size);
     head.writeBytes(status).writeBytes(fields).writeBytes(extra);
+    if (source != null) {
+      head.writeBytes(source);
+    }
     if (exchange.contentLength >= 0) {
       head.writeBytes(CONTENT_LENGTH);
       decimal(head, exchange.contentLength);

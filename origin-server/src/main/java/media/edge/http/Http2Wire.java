@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 
 /**
@@ -34,6 +35,10 @@ final class Http2Wire extends Wire {
     HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
     exchange.fields.addTo(headers);
     exchange.extra.addTo(headers);
+    AsciiString source = SourceField.value(exchange.cacheResult());
+    if (source != null) {
+      headers.add(SourceField.NAME, source);
+    }
     if (exchange.contentLength >= 0) {
       headers.set(HttpHeaderNames.CONTENT_LENGTH, exchange.contentLength);
     }

@@ -19,6 +19,8 @@ import media.edge.token.TokenVerifier;
  *   <li>decoding (400, 414, 431, 413, 417, 501, 505; the connection then closes);
  *   <li>method: OPTIONS is answered here (CORS preflight or {@code Allow}); a method the responder does
  *       not take gets 405 with {@code Allow};
+ *   <li>built-in pages ({@link Pages}: the player page at {@code /} when it is on) are answered here,
+ *       without a token;
  *   <li>target and path: no usable path, dot segments, encoded separators, control characters (400);
  *       hidden names (404, counted apart); the root or a folder (404);
  *   <li>loop: a request that already went through this node (508, edges only);
@@ -31,6 +33,8 @@ import media.edge.token.TokenVerifier;
  * <p>Thread-safe: shared by every connection; per-request state lives in the {@link Exchange}.
  */
 final class RequestGate {
+  private static final Fields ALLOW = Fields.builder().add(HttpHeaderNames.ALLOW, CorsPolicy.ALLOWED_METHODS).build();
+
   private final Front front;
 
   RequestGate(Front front) {
@@ -74,7 +78,7 @@ final class RequestGate {
     Responder responder = front.responder;
     if (!responder.allows(method)) {
       front.metrics.rejected(Rejection.METHOD);
-      exchange.error(405, Fields.builder().add(HttpHeaderNames.ALLOW, CorsPolicy.ALLOWED_METHODS).build());
+      exchange.error(405, ALLOW);
       return;
     }
     if (rawPath == null) {
@@ -88,6 +92,11 @@ final class RequestGate {
     }
     String client = front.proxies.client(ConnectionTracker.connection(channel), request);
     exchange.client(client);
+    Representation page = front.pages.find(exchange.logPath());
+    if (page != null) {
+      answerPage(exchange, method, page);
+      return;
+    }
     SafePath path = SafePath.parse(exchange.logPath());
     switch (path.outcome()) {
       case BAD_REQUEST -> {
@@ -118,6 +127,16 @@ final class RequestGate {
       exchange.cmcd(readCmcd(request));
     }
     responder.respond(exchange);
+  }
+
+  /** A built-in page: GET and HEAD only, whatever the responder takes; no token is asked for. */
+  private void answerPage(Exchange exchange, HttpMethod method, Representation page) {
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+      front.metrics.rejected(Rejection.METHOD);
+      exchange.error(405, ALLOW);
+      return;
+    }
+    exchange.respond(page);
   }
 
   /**

@@ -35,6 +35,7 @@ import media.edge.hls.CachePolicy;
 import media.edge.http.AccessLog;
 import media.edge.http.ConnectionTracker;
 import media.edge.http.DataChannelInitializer;
+import media.edge.http.Pages;
 import media.edge.http.Responder;
 import media.edge.memory.MemoryTier;
 import media.edge.metrics.EdgeMetrics;
@@ -43,9 +44,13 @@ import media.edge.origin.Library;
 import media.edge.origin.LibraryWatch;
 import media.edge.origin.LiveHolds;
 import media.edge.origin.OriginResponder;
+import media.edge.player.PlayerPage;
 import media.edge.tls.ServerTls;
 import media.edge.tls.TlsFileException;
 import media.edge.tls.UpstreamTls;
+import media.edge.token.TokenAlgorithm;
+import media.edge.token.TokenClaims;
+import media.edge.token.TokenQuery;
 import media.edge.upstream.UpstreamClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +72,14 @@ public final class EdgeServer implements AutoCloseable {
   /** Live low-latency playlists remembered across versions (preload hints, removed date ranges): a few KB each. */
   private static final int LIVE_PLAYLISTS = 10_000;
 
+  /** A demo URL is signed for a day: longer than anyone watches, shorter than a leaked one should last. */
+  private static final Duration PLAY_TOKEN_LIFETIME = Duration.ofHours(24);
+
   private final EdgeConfig config;
+  /** The playlist the player page opens with, as given (unsigned); null for none. */
+  private final String playPath;
+  /** {@link #playPath} with a token when tokens are required; null for none. */
+  private String playUrl;
   private final Resources resources = new Resources();
   private ScheduledExecutorService housekeeping;
   private TokenKeys tokenKeys;
@@ -93,8 +105,9 @@ public final class EdgeServer implements AutoCloseable {
   private Channel adminChannel;
   private boolean closed;
 
-  private EdgeServer(EdgeConfig config) {
+  private EdgeServer(EdgeConfig config, String playPath) {
     this.config = config;
+    this.playPath = playPath;
   }
 
   private void open(Clock clock, Ticker ticker) throws IOException, StartupException {
@@ -109,6 +122,7 @@ public final class EdgeServer implements AutoCloseable {
                 }),
             () -> housekeeping.shutdownNow());
     tokenKeys = resources.add(TokenKeys.open(config.tokens(), clock, housekeeping), () -> tokenKeys.close());
+    playUrl = playPath == null ? null : signed(playPath, clock);
     metrics = resources.add(EdgeMetrics.create(), () -> metrics.close());
     try {
       tls = config.server().tls().enabled() ? ServerTls.open(config.server().tls(), metrics.registry(), housekeeping) : null;
@@ -302,7 +316,18 @@ public final class EdgeServer implements AutoCloseable {
 
   /** Starts a server with injected time, for tests. */
   public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker) throws StartupException {
-    EdgeServer server = new EdgeServer(config);
+    return start(config, clock, ticker, null);
+  }
+
+  /**
+   * Starts a server that has a playlist to offer, the demo's: {@link #playUrl()} is {@code playPath}
+   * signed for its folder for a day when tokens are required, and the player page, when on
+   * ({@code http.player-page}), opens with it.
+   *
+   * @param playPath a library path such as {@code /demo/master.m3u8}, or null for none
+   */
+  public static EdgeServer start(EdgeConfig config, Clock clock, Ticker ticker, String playPath) throws StartupException {
+    EdgeServer server = new EdgeServer(config, playPath);
     try {
       server.open(clock, ticker);
       return server;
@@ -319,7 +344,24 @@ public final class EdgeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Binds the admin port, then the data port: the player page names the bound admin port, and until the
+   * data port is bound {@code /readyz} says not ready.
+   */
   private void bind(Transport chosen, CachePolicy policy, Clock clock, Responder responder) throws IOException, StartupException {
+    adminChannel =
+        bind(
+            new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(chosen.serverChannel())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge,
+                    cmcd.enabled() ? () -> cmcd.audience().snapshot().toJson() : null,
+                    new AdminToken(adminToken(), metrics.registry())))),
+            "server.admin-port",
+            config.server().adminBind(),
+            config.server().adminPort());
+    resources.add(() -> adminChannel.close().syncUninterruptibly());
     DataChannelInitializer data =
         DataChannelInitializer.builder(config, responder)
             .metrics(metrics)
@@ -330,6 +372,7 @@ public final class EdgeServer implements AutoCloseable {
             .accessLog(accessLog)
             .cachePolicy(policy)
             .cmcd(cmcd)
+            .pages(pages())
             .build();
     resources.add(connections::closeAll);
     dataChannel =
@@ -345,22 +388,9 @@ public final class EdgeServer implements AutoCloseable {
             config.server().bind(),
             config.server().port());
     resources.add(() -> dataChannel.close().syncUninterruptibly());
-    adminChannel =
-        bind(
-            new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(chosen.serverChannel())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AdminChannelInitializer(new AdminHandler(metrics, readiness, this::purge,
-                    cmcd.enabled() ? () -> cmcd.audience().snapshot().toJson() : null,
-                    new AdminToken(adminToken(), metrics.registry())))),
-            "server.admin-port",
-            config.server().adminBind(),
-            config.server().adminPort());
-    resources.add(() -> adminChannel.close().syncUninterruptibly());
     readiness.ready();
     LOG.info(
-        "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes, at most {} connections",
+        "serving {}{} on port {} ({}) (admin {}), transport {}, memory tier {} bytes, at most {} connections{}",
         config.library().root() == null ? "" : config.library().root(),
         edge == null ? "" : " in front of " + config.upstream().urls() + " as " + nodeName,
         port(),
@@ -368,7 +398,41 @@ public final class EdgeServer implements AutoCloseable {
         adminPort(),
         transport,
         config.cache().memoryBytes(),
-        maxConnections);
+        maxConnections,
+        config.http().playerPage() ? ", player page at /" : "");
+  }
+
+  /** The player page and its script when {@code http.player-page} is on; none otherwise. */
+  private Pages pages() throws StartupException {
+    if (!config.http().playerPage()) {
+      return Pages.NONE;
+    }
+    try {
+      return PlayerPage.pages(playUrl, config.server().adminBind(), adminPort());
+    } catch (IOException e) {
+      throw new StartupException("http.player-page: true (expected: the page and hls.js in the jar; " + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * {@code path} with a token for its folder ({@code /demo/*} for {@code /demo/master.m3u8}), signed
+   * with the primary HMAC key, when tokens are required and there is one to sign with; else as it is.
+   */
+  private String signed(String path, Clock clock) {
+    var ring = tokenKeys.ring();
+    if (!config.tokens().required() || ring == null || ring.primaryHmacKeyId().isEmpty()) {
+      return path;
+    }
+    String salt = config.tokens().salt();
+    String token =
+        ring.signer()
+            .algorithm(TokenAlgorithm.fromName(config.tokens().algorithm()).orElseThrow())
+            .salt(salt.isEmpty() ? null : salt)
+            .build()
+            .sign(TokenClaims.acl(path.substring(0, path.lastIndexOf('/') + 1) + "*")
+                .expires(clock.instant().plus(PLAY_TOKEN_LIFETIME))
+                .build());
+    return TokenQuery.url(path, config.tokens().name(), token);
   }
 
   /** The admin token: inline, or the trimmed content of {@code admin.token-file}; "" for none. */
@@ -444,6 +508,15 @@ public final class EdgeServer implements AutoCloseable {
   /** The data port's TLS, or null for plaintext; tests check which certificate is in force. */
   public ServerTls tls() {
     return tls;
+  }
+
+  /**
+   * The playlist given at start ({@code start(config, clock, ticker, playPath)}) as a path and query,
+   * with a token when tokens are required: what the player page opens with, and what the demo prints.
+   * Null when none was given. It is a credential: print it to the operator, never log it.
+   */
+  public String playUrl() {
+    return playUrl;
   }
 
   /** The token keys in force, for signing demo URLs; null when tokens are not configured. */

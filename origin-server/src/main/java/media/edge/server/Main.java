@@ -1,5 +1,6 @@
 package media.edge.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,10 +17,7 @@ import media.edge.config.ConfigException;
 import media.edge.config.ConfigLoader;
 import media.edge.config.EdgeConfig;
 import media.edge.tls.DevelopmentCertificate;
-import media.edge.token.TokenAlgorithm;
-import media.edge.token.TokenClaims;
 import media.edge.token.TokenKeyGenerator;
-import media.edge.token.TokenQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -190,6 +187,8 @@ public final class Main implements Callable<Integer> {
       // A key of its own for every run: there is no built-in secret to leak.
       overrides.put("tokens.required", "true");
       overrides.put("tokens.keys", "demo:" + TokenKeyGenerator.hmacHex(new SecureRandom()));
+      // A newcomer's first command ends with video in a browser: the page plays the demo's signed URL.
+      overrides.put("http.player-page", "true");
       ports.into(overrides);
       DevelopmentCertificate certificate = tls.into(overrides);
       EdgeConfig edge;
@@ -200,22 +199,6 @@ public final class Main implements Callable<Integer> {
       }
       return runUntilStopped(edge, out, err, DemoLibrary.MASTER, certificate);
     }
-  }
-
-  /** The demo URL, signed for the demo folder when tokens are required. */
-  private static String demoUrl(EdgeConfig config, EdgeServer server, String url) {
-    if (!config.tokens().required() || server.tokenKeys() == null) {
-      return url;
-    }
-    String token =
-        server.tokenKeys()
-            .signer()
-            .algorithm(TokenAlgorithm.fromName(config.tokens().algorithm()).orElseThrow())
-            .build()
-            .sign(TokenClaims.acl("/" + DemoLibrary.FOLDER + "/*")
-                .expires(Instant.now().plus(Duration.ofHours(24)))
-                .build());
-    return TokenQuery.url(url, config.tokens().name(), token);
   }
 
   static int fail(PrintWriter err, String message) {
@@ -234,7 +217,7 @@ public final class Main implements Callable<Integer> {
       EdgeConfig config, PrintWriter out, PrintWriter err, String demoPath, DevelopmentCertificate certificate) {
     EdgeServer server;
     try {
-      server = EdgeServer.start(config);
+      server = EdgeServer.start(config, Clock.systemUTC(), Ticker.systemTicker(), demoPath == null ? null : "/" + demoPath);
     } catch (StartupException e) {
       return fail(err, e.getMessage());
     } catch (RuntimeException e) {
@@ -251,8 +234,11 @@ public final class Main implements Callable<Integer> {
       out.println("                " + certificate.certFile() + "  SHA-256 " + certificate.sha256());
       out.println("                trust it for this run only, e.g. curl --http2 --cacert " + certificate.certFile() + " " + base);
     }
+    if (config.http().playerPage()) {
+      out.println("Watch it:       open " + base + " in a browser (hls.js player page; metrics linked)");
+    }
     if (demoPath != null) {
-      String url = demoUrl(config, server, base + demoPath);
+      String url = base + server.playUrl().substring(1);
       out.println("Play the demo:  ffplay '" + url + "'");
       out.println("            or  open it in VLC, Safari, or any hls.js player (signed for 24 h with a key made for this run)");
       config.tokens().keys().stream().filter(k -> k.isHmac()).findFirst().ifPresent(key ->

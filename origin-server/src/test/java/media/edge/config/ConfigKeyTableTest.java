@@ -88,6 +88,7 @@ class ConfigKeyTableTest {
         c -> c.edgeCache().keyIgnoreParams());
     sample("cache.key.live-params", "variant", List.of("variant"), c -> c.edgeCache().keyLiveParams());
     sample("http.gzip-playlists", "false", false, c -> c.http().gzipPlaylists());
+    sample("http.player-page", "true", true, c -> c.http().playerPage());
     sample("http.cache-control.segment", "max-age=1", "max-age=1", c -> c.http().cacheControl().segment());
     sample("http.cache-control.init", "max-age=2", "max-age=2", c -> c.http().cacheControl().init());
     sample("http.cache-control.vod-playlist", "max-age=3", "max-age=3",

@@ -193,6 +193,38 @@ class AnswersTest {
         .isEqualTo(Answer.Coding.IDENTITY);
   }
 
+  /** The player page's script is no playlist, but keeps a gzip form: that form goes to gzip clients, nothing else is made. */
+  @Test
+  void otherContentWithAStoredGzipForm_sendsThatForm_neverCompressesForTheAnswer() {
+    Representation gzip = Representation.builder(200, Fields.builder().add(HttpHeaderNames.CONTENT_ENCODING, "gzip").build(),
+        Body.Empty.INSTANCE).length(300).build();
+    Representation script = Representation.builder(200, Fields.builder().add(HttpHeaderNames.ETAG, ETAG).build(),
+            Body.Empty.INSTANCE)
+        .length(1000)
+        .kind(ContentKind.OTHER)
+        .variants(new Representation.Variants() {
+          @Override
+          public Representation gzip() {
+            return gzip;
+          }
+
+          @Override
+          public media.edge.hls.PlaylistRewriter.PlanSlot plans() {
+            return null;
+          }
+        })
+        .build();
+
+    Answer toGzipClient = decide(get("Accept-Encoding", "gzip"), script);
+    assertThat(toGzipClient.coding()).isEqualTo(Answer.Coding.STORED_GZIP);
+    assertThat(toGzipClient.representation()).isSameAs(gzip);
+    assertThat(Answers.decide(get("Accept-Encoding", "gzip"), false, script, false).representation())
+        .as("http.gzip-playlists is about playlists").isSameAs(gzip);
+    assertThat(decide(get("Accept-Encoding", "deflate"), script).coding()).isEqualTo(Answer.Coding.IDENTITY);
+    assertThat(decide(get(), script).representation()).isSameAs(script);
+    assertThat(decide(get("Accept-Encoding", "gzip", "Range", "bytes=0-9"), script).kind()).isEqualTo(Answer.Kind.PARTIAL);
+  }
+
   /**
    * Regression: a playlist sent from a file went out as the file's bytes under Content-Encoding: gzip
    * (or deflate) and the identity length; the writer compresses only bytes held in memory.

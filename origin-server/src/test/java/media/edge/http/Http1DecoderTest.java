@@ -171,6 +171,7 @@ class Http1DecoderTest {
   @Test
   void get_splitInTwoAtEveryByte_isAnsweredWithTheSameBytes() {
     String request = get("/n2.txt");
+    exchange(request); // the first read fills the memory tier (X-Cache: disk); the rest are memory hits
     String whole = exchange(request);
 
     for (int split = 1; split < request.length(); split++) {
@@ -178,7 +179,7 @@ class Http1DecoderTest {
       assertThat(out()).as("answer to the first %d bytes", split).isEmpty();
       assertThat(exchange(request.substring(split))).as("answer when split at %d", split).isEqualTo(whole);
     }
-    assertThat(seen).hasSize(request.length());
+    assertThat(seen).hasSize(request.length() + 1);
   }
 
   @Test

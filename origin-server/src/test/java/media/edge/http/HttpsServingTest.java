@@ -126,6 +126,7 @@ class HttpsServingTest {
 
     assertThat(response.statusCode()).isEqualTo(206);
     assertThat(response.headers().firstValue("content-range")).hasValue("bytes 9900-9999/10000");
+    assertThat(response.headers().allValues("x-cache")).containsExactly("memory");
     assertThat(response.body()).isEqualTo(Arrays.copyOfRange(SMALL, 9900, 10_000));
   }
 

@@ -179,7 +179,11 @@ class CommandLineTest {
   void demo_requiresTokensAndPrintsASignedPlayUrl() throws Exception {
     try (Running server = start(java("demo", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1"))) {
       int[] ports = server.ports();
+      String watch = server.out.readLine();
       String play = server.out.readLine();
+
+      assertThat(watch).contains("open http://127.0.0.1:" + ports[0] + "/ in a browser");
+      assertThat(RawHttp.get(ports[0], "/").text()).contains(play.substring(play.indexOf("/demo/master.m3u8?"), play.lastIndexOf('\'')));
 
       assertThat(play).contains("http://127.0.0.1:" + ports[0] + "/demo/master.m3u8?hdnts=");
       String signed = play.substring(play.indexOf("/demo/master.m3u8?"), play.lastIndexOf('\''));

@@ -29,23 +29,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestServer implements BeforeAllCallback, AfterAllCallback, Await.Metrics {
   private final UnaryOperator<EdgeConfig> configure;
   private final Consumer<Path> library;
+  private final String playPath;
   private final TestClock clock = TestClock.followingSystem();
   private Path root;
   private EdgeServer server;
 
-  private TestServer(UnaryOperator<EdgeConfig> configure, Consumer<Path> library) {
+  private TestServer(UnaryOperator<EdgeConfig> configure, Consumer<Path> library, String playPath) {
     this.configure = configure;
     this.library = library;
+    this.playPath = playPath;
   }
 
   /** A server on default settings. */
   public static TestServer create() {
-    return new TestServer(c -> c, p -> {});
+    return new TestServer(c -> c, p -> {}, null);
   }
 
   /** A server whose configuration and library the test adjusts before start. */
   public static TestServer create(UnaryOperator<EdgeConfig> configure, Consumer<Path> library) {
-    return new TestServer(configure, library);
+    return new TestServer(configure, library, null);
+  }
+
+  /** The same server, started as the demo starts: offering {@code path} (signed, with tokens on) to the player page. */
+  public TestServer playing(String path) {
+    return new TestServer(configure, library, path);
   }
 
   @Override
@@ -60,7 +67,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Aw
                 .withLibrary(ConfigLoader.defaults().library().withRoot(root))
                 .withServer(defaults.server().withBind("127.0.0.1").withPorts(0, 0))
                 .withTokens(defaults.tokens().withRequired(false)));
-    server = EdgeServer.start(config, clock, clock.ticker());
+    server = EdgeServer.start(config, clock, clock.ticker(), playPath);
   }
 
   @Override
